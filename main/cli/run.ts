@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkSearchLimit } from '../core/directory/computers.js';
 import { LapsError, toLapsError, UsageError } from '../core/errors/laps-error.js';
 import { runExpire } from './commands/expire.js';
 import { runGet } from './commands/get.js';
@@ -124,5 +125,5 @@ async function dispatch(
 
 function parseLimit(text: string): number {
   if (!/^\d+$/.test(text)) throw new UsageError(`--limit takes a whole number, not "${text}".`);
-  return Number(text);
+  return checkSearchLimit(Number(text));
 }

@@ -41,6 +41,13 @@ export const MAX_SEARCH_LIMIT = 10_000;
 // Under AD's default MaxPageSize (1000), so a page is never cut short by the server.
 const PAGE_SIZE = 500;
 
+export function checkSearchLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
+    throw new UsageError(`The limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}.`);
+  }
+  return limit;
+}
+
 /** Where a search starts: the given base, or the domain's naming context. */
 export async function searchBase(
   session: DirectorySession,
@@ -58,10 +65,7 @@ export async function searchComputers(
   text: string,
   options: SearchComputersOptions = {},
 ): Promise<ComputerSearchHit[]> {
-  const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
-    throw new UsageError(`The limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}.`);
-  }
+  const limit = checkSearchLimit(options.limit ?? DEFAULT_SEARCH_LIMIT);
   const filter = computerSearchFilter(text);
   const base = await searchBase(session, options.base);
   const hits: ComputerSearchHit[] = [];

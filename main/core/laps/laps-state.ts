@@ -105,9 +105,10 @@ export function readLapsState(entry: Entry): ComputerLapsState {
 
 /** What a search shows: which flavour is there, judged from what the reader can see. */
 export function sourceFromVisibleAttributes(entry: Entry): LapsSource | null {
+  // ldapts lists a requested attribute the entry lacks as [], so presence means "has a value".
   if (bytes(entry, LAPS_ATTRIBUTES.encryptedPassword) !== null) return 'windows-laps-encrypted';
-  if (entry[LAPS_ATTRIBUTES.expiration] !== undefined) return 'windows-laps';
-  if (entry[LAPS_ATTRIBUTES.legacyExpiration] !== undefined) return 'legacy';
+  if (text(entry, LAPS_ATTRIBUTES.expiration) !== null) return 'windows-laps';
+  if (text(entry, LAPS_ATTRIBUTES.legacyExpiration) !== null) return 'legacy';
   return null;
 }
 

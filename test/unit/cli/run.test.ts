@@ -8,14 +8,22 @@ import { profileFromFlags } from '../../../main/cli/connection-flags.js';
 import { main } from '../../../main/cli/run.js';
 import { UsageError } from '../../../main/core/errors/laps-error.js';
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(argv, env, { stdout, stderr, now: new Date('2026-11-23T12:00:00Z') }, new AbortController().signal);
+  const code = await main(
+    argv,
+    env,
+    { stdout, stderr, now: new Date('2026-11-23T12:00:00Z') },
+    new AbortController().signal,
+  );
   return { code, stdout: out, stderr: err };
 }
 
@@ -37,7 +45,9 @@ describe('lapsctl arguments', () => {
   it('prints usage errors as one JSON object with --json', async () => {
     const result = await run(['get', '--json']);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stderr)).toEqual({ error: { code: 'usage', message: expect.stringContaining('exactly one') as unknown } });
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: { code: 'usage', message: expect.stringContaining('exactly one') as unknown },
+    });
   });
 
   it.each([
@@ -69,12 +79,29 @@ describe('connection flags', () => {
   });
 
   it('takes a simple bind when a user is given', async () => {
-    expect(await profileFromFlags({ user: 'a@lab.test', 'password-env': 'PW' }, {})).toEqual({ auth: 'simple', user: 'a@lab.test', passwordEnv: 'PW' });
+    expect(await profileFromFlags({ user: 'a@lab.test', 'password-env': 'PW' }, {})).toEqual({
+      auth: 'simple',
+      user: 'a@lab.test',
+      passwordEnv: 'PW',
+    });
   });
 
   it('starts from a profile and lets flags override it', async () => {
-    const env = configWith({ lab: { server: 'ldaps://dc1:636', ca: '/ca.pem', auth: 'simple', user: 'admin@lab.test', passwordFile: '/pw' } });
-    expect(await profileFromFlags({ profile: 'lab', user: 'helpdesk@lab.test', 'password-env': 'HPW' }, env)).toEqual({
+    const env = configWith({
+      lab: {
+        server: 'ldaps://dc1:636',
+        ca: '/ca.pem',
+        auth: 'simple',
+        user: 'admin@lab.test',
+        passwordFile: '/pw',
+      },
+    });
+    expect(
+      await profileFromFlags(
+        { profile: 'lab', user: 'helpdesk@lab.test', 'password-env': 'HPW' },
+        env,
+      ),
+    ).toEqual({
       auth: 'simple',
       server: 'ldaps://dc1:636',
       ca: '/ca.pem',
@@ -84,12 +111,20 @@ describe('connection flags', () => {
   });
 
   it('drops the profile password source when --auth kerberos is given', async () => {
-    const env = configWith({ lab: { server: 'ldaps://dc1:636', auth: 'simple', user: 'a', passwordFile: '/pw' } });
-    expect(await profileFromFlags({ profile: 'lab', auth: 'kerberos' }, env)).toEqual({ auth: 'kerberos', server: 'ldaps://dc1:636', user: 'a' });
+    const env = configWith({
+      lab: { server: 'ldaps://dc1:636', auth: 'simple', user: 'a', passwordFile: '/pw' },
+    });
+    expect(await profileFromFlags({ profile: 'lab', auth: 'kerberos' }, env)).toEqual({
+      auth: 'kerberos',
+      server: 'ldaps://dc1:636',
+      user: 'a',
+    });
   });
 
   it('rejects a malformed profiles.json with a usage error', async () => {
-    await expect(profileFromFlags({ profile: 'x' }, configWith({ x: { auth: 'ntlm' } }))).rejects.toThrow(UsageError);
+    await expect(
+      profileFromFlags({ profile: 'x' }, configWith({ x: { auth: 'ntlm' } })),
+    ).rejects.toThrow(UsageError);
   });
 });
 
@@ -99,10 +134,15 @@ describe('expire --at', () => {
     expect(parseWhen(undefined, now)).toBe(now);
   });
   it('takes ISO 8601 with a zone', () => {
-    expect(parseWhen('2026-12-01T18:00:00+01:00', now).toISOString()).toBe('2026-12-01T17:00:00.000Z');
+    expect(parseWhen('2026-12-01T18:00:00+01:00', now).toISOString()).toBe(
+      '2026-12-01T17:00:00.000Z',
+    );
     expect(parseWhen('2026-12-01T18:00Z', now).toISOString()).toBe('2026-12-01T18:00:00.000Z');
   });
-  it.each(['2026-12-01', '2026-12-01T18:00:00', 'next week', '2026-13-01T00:00:00Z'])('refuses %j', (text) => {
-    expect(() => parseWhen(text, now)).toThrow(UsageError);
-  });
+  it.each(['2026-12-01', '2026-12-01T18:00:00', 'next week', '2026-13-01T00:00:00Z'])(
+    'refuses %j',
+    (text) => {
+      expect(() => parseWhen(text, now)).toThrow(UsageError);
+    },
+  );
 });

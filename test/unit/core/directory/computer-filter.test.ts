@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { computerSearchFilter, exactComputerFilter } from '../../../../main/core/directory/computer-filter.js';
+import {
+  computerSearchFilter,
+  exactComputerFilter,
+} from '../../../../main/core/directory/computer-filter.js';
 import { UsageError } from '../../../../main/core/errors/laps-error.js';
 
 describe('computer search filter', () => {
   it('searches CN, account and DNS name by prefix', () => {
-    expect(computerSearchFilter('pc00').toString()).toBe('(&(objectCategory=computer)(|(cn=pc00*)(sAMAccountName=pc00*)(dNSHostName=pc00*)))');
+    expect(computerSearchFilter('pc00').toString()).toBe(
+      '(&(objectCategory=computer)(|(cn=pc00*)(sAMAccountName=pc00*)(dNSHostName=pc00*)))',
+    );
   });
 
   it('takes * as a wildcard anywhere', () => {
-    expect(computerSearchFilter('*sales*01').toString()).toBe('(&(objectCategory=computer)(|(cn=*sales*01)(sAMAccountName=*sales*01)(dNSHostName=*sales*01)))');
-    expect(computerSearchFilter('pc*').toString()).toBe('(&(objectCategory=computer)(|(cn=pc*)(sAMAccountName=pc*)(dNSHostName=pc*)))');
+    expect(computerSearchFilter('*sales*01').toString()).toBe(
+      '(&(objectCategory=computer)(|(cn=*sales*01)(sAMAccountName=*sales*01)(dNSHostName=*sales*01)))',
+    );
+    expect(computerSearchFilter('pc*').toString()).toBe(
+      '(&(objectCategory=computer)(|(cn=pc*)(sAMAccountName=pc*)(dNSHostName=pc*)))',
+    );
   });
 
   it('takes a lone * (or **) as every computer', () => {
@@ -47,15 +56,21 @@ describe('computer search filter', () => {
 
 describe('exact computer filter', () => {
   it('matches the CN, the account with $ added, or the DNS name', () => {
-    expect(exactComputerFilter('PC0001').toString()).toBe('(&(objectCategory=computer)(|(sAMAccountName=PC0001$)(dNSHostName=PC0001)(cn=PC0001)))');
+    expect(exactComputerFilter('PC0001').toString()).toBe(
+      '(&(objectCategory=computer)(|(sAMAccountName=PC0001$)(dNSHostName=PC0001)(cn=PC0001)))',
+    );
   });
 
   it('takes an account name with its $ as the account only', () => {
-    expect(exactComputerFilter('PC0001$').toString()).toBe('(&(objectCategory=computer)(|(sAMAccountName=PC0001$)(dNSHostName=PC0001$)))');
+    expect(exactComputerFilter('PC0001$').toString()).toBe(
+      '(&(objectCategory=computer)(|(sAMAccountName=PC0001$)(dNSHostName=PC0001$)))',
+    );
   });
 
   it('matches a DNS host name', () => {
-    expect(exactComputerFilter('pc0001.lab.test').toString()).toContain('(dNSHostName=pc0001.lab.test)');
+    expect(exactComputerFilter('pc0001.lab.test').toString()).toContain(
+      '(dNSHostName=pc0001.lab.test)',
+    );
   });
 
   it('escapes parentheses and backslashes', () => {

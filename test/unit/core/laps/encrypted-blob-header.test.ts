@@ -31,6 +31,8 @@ describe('encrypted LAPS blob header', () => {
   it('rejects a header whose size disagrees with the value', () => {
     const [vector] = dsInternalsLapsVectors();
     const value = Buffer.from(vector?.msLAPS_EncryptedPassword_hex ?? '', 'hex');
-    expect(() => parseEncryptedBlobHeader(value.subarray(0, value.length - 1))).toThrow(MalformedDataError);
+    expect(() => parseEncryptedBlobHeader(value.subarray(0, value.length - 1))).toThrow(
+      MalformedDataError,
+    );
   });
 });

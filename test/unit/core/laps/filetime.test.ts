@@ -13,11 +13,18 @@ import { MalformedDataError } from '../../../../main/core/errors/laps-error.js';
 describe('FILETIME', () => {
   it('maps the Unix epoch to 116444736000000000 and back', () => {
     expect(dateToFileTime(new Date(0))).toBe(116_444_736_000_000_000n);
-    expect(fileTimeToIso(fileTimeToValue(116_444_736_000_000_000n))).toBe('1970-01-01T00:00:00.000Z');
+    expect(fileTimeToIso(fileTimeToValue(116_444_736_000_000_000n))).toBe(
+      '1970-01-01T00:00:00.000Z',
+    );
   });
 
   it('round-trips dates to the millisecond in both directions', () => {
-    for (const iso of ['2026-11-23T19:04:05.123Z', '1601-01-01T00:00:00.000Z', '2099-12-31T23:59:59.999Z', '2024-02-29T12:00:00.000Z']) {
+    for (const iso of [
+      '2026-11-23T19:04:05.123Z',
+      '1601-01-01T00:00:00.000Z',
+      '2099-12-31T23:59:59.999Z',
+      '2024-02-29T12:00:00.000Z',
+    ]) {
       const date = new Date(iso);
       expect(fileTimeToIso(parseFileTimeDecimal(formatFileTimeDecimal(date)))).toBe(iso);
     }
@@ -34,7 +41,9 @@ describe('FILETIME', () => {
   });
 
   it('drops sub-millisecond ticks instead of rounding into the next millisecond', () => {
-    expect(fileTimeToIso(fileTimeToValue(116_444_736_000_009_999n))).toBe('1970-01-01T00:00:00.000Z');
+    expect(fileTimeToIso(fileTimeToValue(116_444_736_000_009_999n))).toBe(
+      '1970-01-01T00:00:00.000Z',
+    );
   });
 
   it('reads the hex form of msLAPS-Password "t" from a real Windows value', () => {
@@ -43,9 +52,12 @@ describe('FILETIME', () => {
     expect(fileTimeToIso(parseFileTimeHex('1DA934A349B798E'))).toBe('2024-04-20T17:43:08.031Z');
   });
 
-  it.each(['', '-1', '12a', '1e9', ' 1', '99999999999999999999', '0x10'])('rejects %j as a decimal FILETIME', (text) => {
-    expect(() => parseFileTimeDecimal(text)).toThrow(MalformedDataError);
-  });
+  it.each(['', '-1', '12a', '1e9', ' 1', '99999999999999999999', '0x10'])(
+    'rejects %j as a decimal FILETIME',
+    (text) => {
+      expect(() => parseFileTimeDecimal(text)).toThrow(MalformedDataError);
+    },
+  );
 
   it.each(['', 'xyz', '1'.repeat(17), '-1', '0x1'])('rejects %j as a hex FILETIME', (text) => {
     expect(() => parseFileTimeHex(text)).toThrow(MalformedDataError);

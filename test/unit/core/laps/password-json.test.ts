@@ -16,7 +16,9 @@ describe('msLAPS-Password JSON', () => {
 
   it('reads the plaintext Windows wrote inside real encrypted vectors', () => {
     for (const vector of dsInternalsLapsVectors()) {
-      expect(parseLapsPasswordJson(vector.computed_by_independent_check.plaintext_text).password).toBe(vector.expected_password);
+      expect(
+        parseLapsPasswordJson(vector.computed_by_independent_check.plaintext_text).password,
+      ).toBe(vector.expected_password);
     }
   });
 
@@ -32,11 +34,15 @@ describe('msLAPS-Password JSON', () => {
     ['a raw emoji', '🔑x', '🔑x'],
     ['single quotes', "it's", "it's"],
   ])('decodes %s', (_label, encoded, decoded) => {
-    expect(parseLapsPasswordJson(`{"n":"Administrator","t":"${T}","p":"${encoded}"}`).password).toBe(decoded);
+    expect(
+      parseLapsPasswordJson(`{"n":"Administrator","t":"${T}","p":"${encoded}"}`).password,
+    ).toBe(decoded);
   });
 
   it('decodes an escaped account name', () => {
-    expect(parseLapsPasswordJson(`{"n":"Administr\\u00e1dor","t":"${T}","p":"x"}`).account).toBe('Administrádor');
+    expect(parseLapsPasswordJson(`{"n":"Administr\\u00e1dor","t":"${T}","p":"x"}`).account).toBe(
+      'Administrádor',
+    );
   });
 
   it('ignores a trailing NUL terminator', () => {
@@ -62,6 +68,8 @@ describe('msLAPS-Password JSON', () => {
   });
 
   it('rejects a value far too long to be a password without parsing it', () => {
-    expect(() => parseLapsPasswordJson(`{"n":"a","t":"${T}","p":"${'x'.repeat(100_000)}"}`)).toThrow(MalformedDataError);
+    expect(() =>
+      parseLapsPasswordJson(`{"n":"a","t":"${T}","p":"${'x'.repeat(100_000)}"}`),
+    ).toThrow(MalformedDataError);
   });
 });
