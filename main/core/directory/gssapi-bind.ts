@@ -16,11 +16,11 @@ import {
 } from 'ldapts';
 import {
   AuthenticationError,
-  CancelledError,
   DcUnreachableError,
   LapsError,
   UsageError,
 } from '../errors/laps-error.js';
+import { withDeadline } from './deadline.js';
 import { classifyDirectoryError } from './directory-errors.js';
 
 export interface KerberosBindOptions {
@@ -46,7 +46,17 @@ export async function bindWithKerberos(
   options: KerberosBindOptions,
 ): Promise<void> {
   const { host } = options;
-  const within = deadline(options);
+  // One budget for the whole exchange. The native GSS calls cannot be interrupted: past the
+  // deadline they run on in their worker thread and their result is dropped.
+  const within = <T>(work: Promise<T>): Promise<T> =>
+    withDeadline(work, {
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onTimeout: () =>
+        new DcUnreachableError(
+          `The Kerberos sign-in to ${host} did not finish within ${(options.timeoutMs ?? 0) / 1000} s: the DC or the Kerberos KDC may be down or blocked by a firewall; try another DC.`,
+        ),
+    });
   try {
     const kerberos = await loadKerberos();
     const ldap = ldaptsInternals(client);
@@ -396,42 +406,6 @@ function bindRefusal(response: BindResponse, host: string): LapsError {
     );
   }
   return classifyDirectoryError(refusal, { server: host });
-}
-
-// ---- cancel and deadline ---------------------------------------------------------------------------
-
-/**
- * Races each step against the caller's signal and the time budget. A native Kerberos call cannot
- * be interrupted: it runs on in its worker thread and its result is dropped.
- */
-function deadline(options: KerberosBindOptions): <T>(work: Promise<T>) => Promise<T> {
-  const signals = [
-    ...(options.signal ? [options.signal] : []),
-    ...(options.timeoutMs === undefined ? [] : [AbortSignal.timeout(options.timeoutMs)]),
-  ];
-  if (signals.length === 0) return (work) => work;
-  const stop = AbortSignal.any(signals);
-  const stopped = (): LapsError =>
-    options.signal?.aborted
-      ? new CancelledError()
-      : new DcUnreachableError(
-          `The Kerberos sign-in to ${options.host} did not finish within ${(options.timeoutMs ?? 0) / 1000} s: the DC or the Kerberos KDC may be down or blocked by a firewall; try another DC.`,
-        );
-  return async (work) => {
-    let onStop = (): void => undefined;
-    const race = new Promise<never>((_, reject) => {
-      onStop = () => reject(stopped());
-      if (stop.aborted) onStop();
-      else stop.addEventListener('abort', onStop, { once: true });
-    });
-    try {
-      return await Promise.race([work, race]);
-    } finally {
-      stop.removeEventListener('abort', onStop);
-      // The loser of the race must not surface later as an unhandled rejection.
-      work.catch(() => undefined);
-    }
-  };
 }
 
 function fromBase64(token: string | null): Buffer {

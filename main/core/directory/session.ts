@@ -1,7 +1,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Client } from 'ldapts';
-import { CancelledError, DcUnreachableError, LapsError, UsageError } from '../errors/laps-error.js';
+import { DcUnreachableError, LapsError, UsageError } from '../errors/laps-error.js';
+import { withDeadline } from './deadline.js';
 import { classifyDirectoryError } from './directory-errors.js';
 import { bindWithKerberos } from './gssapi-bind.js';
 import type { DirectoryTarget } from './target.js';
@@ -114,18 +115,20 @@ export class DirectorySession {
             await client.bind(options.credentials.user, options.credentials.password);
           } else {
             await bindWithKerberos(client, {
-              host: target.host,
+              host: await kerberosServiceHost(client, target.host),
               timeoutMs,
               ...(options.signal ? { signal: options.signal } : {}),
             });
           }
         })(),
-        timeoutMs,
-        options.signal,
-        () =>
-          new DcUnreachableError(
-            `${server} did not answer within ${timeoutMs / 1000} s: it may be down or blocked by a firewall; try another DC.`,
-          ),
+        {
+          timeoutMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onTimeout: () =>
+            new DcUnreachableError(
+              `${server} did not answer within ${timeoutMs / 1000} s: it may be down or blocked by a firewall; try another DC.`,
+            ),
+        },
       );
     } catch (error) {
       session.destroy();
@@ -183,27 +186,17 @@ export class DirectorySession {
   }
 }
 
-/** Settles with `work`, or rejects when the deadline passes or the signal aborts. */
-export async function withDeadline<T>(
-  work: Promise<T>,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  onTimeout: () => Error,
-): Promise<T> {
-  if (signal?.aborted) throw new CancelledError();
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
-    onAbort = () => reject(new CancelledError());
-    signal?.addEventListener('abort', onAbort, { once: true });
+/**
+ * The host name in the DC's service principal (ldap/<host>). A DC given by IP address has no
+ * principal under that address, so ask the DC its DNS name: AD answers RootDSE reads anonymously.
+ */
+async function kerberosServiceHost(client: Client, host: string): Promise<string> {
+  if (net.isIP(host) === 0) return host;
+  const { searchEntries } = await client.search('', {
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: ['dnsHostName'],
   });
-  try {
-    return await Promise.race([work, stop]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-    // The loser of the race must not surface later as an unhandled rejection.
-    work.catch(() => undefined);
-  }
+  const dnsHostName = searchEntries[0]?.dnsHostName;
+  return typeof dnsHostName === 'string' && dnsHostName !== '' ? dnsHostName : host;
 }
