@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'auth-failed',
   'throttled',
   'malformed-data',
+  'audit-unavailable',
   'cancelled',
   'unexpected',
 ] as const;

@@ -14,5 +14,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   'no-laps-password': 6,
   'not-authorized-to-decrypt': 7,
   'malformed-data': 8,
+  // The audit log cannot take the record, so nothing was shown or done (fail closed).
+  'audit-unavailable': 1,
   cancelled: 130,
 };

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
+import { auditLogPaths } from '../core/audit/audit-log.js';
 import { checkSearchLimit } from '../core/directory/computers.js';
 import { LapsError, toLapsError, UsageError } from '../core/errors/laps-error.js';
+import { configDirectory } from '../core/profiles/profile-store.js';
+import { DEFAULT_SHOW_LIMIT, runAuditShow, runAuditVerify } from './commands/audit.js';
 import { runExpire } from './commands/expire.js';
 import { runGet } from './commands/get.js';
 import { runSearch } from './commands/search.js';
@@ -11,14 +14,21 @@ import { writeError, type Output } from './output.js';
 const USAGE = `Usage: lapsctl <command> [options]
 
 Commands:
-  get COMPUTER [--json]                  show a computer's LAPS password
+  get COMPUTER [--json]                  show a computer's LAPS password (recorded in the audit log)
   search TEXT [--limit N] [--json]       find computers by name prefix or * pattern
   expire COMPUTER [--at ISO8601] [--json] make the device rotate its password (now, or at a time)
+  audit verify [--json]                  check that no line of the audit log was edited or removed
+  audit show [--limit N] [--json]        the last N audit records (default ${DEFAULT_SHOW_LIMIT}), newest last
 
 ${CONNECTION_HELP}
 
-Exit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 4 access denied, 5 cannot connect / TLS /
-authentication, 6 no LAPS password, 7 not authorized to decrypt, 8 malformed data.`;
+The audit log (audit.jsonl in the config folder) records every password shown and every
+expiration changed, never a password. If it cannot be written, get shows no password and expire
+stops before the change.
+
+Exit codes: 0 ok, 1 unexpected or audit log not writable, 2 usage, 3 not found, 4 access denied,
+5 cannot connect / TLS / authentication, 6 no LAPS password, 7 not authorized to decrypt,
+8 malformed data (in the directory, or a damaged audit log).`;
 
 const COMMAND_OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -28,10 +38,23 @@ const COMMAND_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const OPTIONS_BY_COMMAND: Readonly<Record<string, readonly string[]>> = {
-  get: ['json'],
-  search: ['json', 'limit'],
-  expire: ['json', 'at'],
+type CommandOption = Exclude<keyof typeof COMMAND_OPTIONS, 'help'>;
+
+interface CommandSpec {
+  /** Options besides the connection flags. */
+  readonly options: readonly CommandOption[];
+  /** Takes the connection flags: it talks to a DC. */
+  readonly connects: boolean;
+  /** What its one argument is; audit commands have none besides their subcommand. */
+  readonly argument: string | null;
+}
+
+const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  get: { options: ['json'], connects: true, argument: 'computer name' },
+  search: { options: ['json', 'limit'], connects: true, argument: 'search text' },
+  expire: { options: ['json', 'at'], connects: true, argument: 'computer name' },
+  'audit verify': { options: ['json'], connects: false, argument: null },
+  'audit show': { options: ['json', 'limit'], connects: false, argument: null },
 };
 
 export async function main(
@@ -58,13 +81,33 @@ async function dispatch(
   output: Output,
   signal: AbortSignal,
 ): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  const [first, ...afterFirst] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     output.stdout.write(`${USAGE}\n`);
-    return command === undefined ? EXIT_CODES.usage : 0;
+    return first === undefined ? EXIT_CODES.usage : 0;
   }
-  const allowed = OPTIONS_BY_COMMAND[command];
-  if (!allowed) throw new UsageError(`Unknown command "${command}": use get, search or expire.`);
+  let command = first;
+  let rest = afterFirst;
+  // `audit` takes its subcommand as the next word: `lapsctl audit verify`.
+  if (first === 'audit') {
+    const [subcommand, ...afterSubcommand] = afterFirst;
+    if (subcommand === '--help' || subcommand === '-h') {
+      output.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (subcommand === undefined || subcommand.startsWith('-'))
+      throw new UsageError('audit takes a subcommand: audit verify, or audit show.');
+    command = `audit ${subcommand}`;
+    rest = afterSubcommand;
+  }
+  const spec = COMMANDS[command];
+  if (!spec) {
+    throw new UsageError(
+      first === 'audit'
+        ? `Unknown audit subcommand "${command.slice('audit '.length)}": use verify or show.`
+        : `Unknown command "${first}": use get, search, expire or audit.`,
+    );
+  }
   if (rest.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
     throw new UsageError(
       'A password is never taken on the command line (other users can see it): use --password-file FILE or --password-env VAR.',
@@ -93,20 +136,38 @@ async function dispatch(
     output.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  for (const name of ['limit', 'at'] as const) {
-    if (values[name] !== undefined && !allowed.includes(name))
-      throw new UsageError(`${command} takes no --${name}.`);
+  for (const name of Object.keys(values) as (keyof typeof values)[]) {
+    if (name === 'help' || values[name] === undefined || spec.options.includes(name)) continue;
+    if (!(name in CONNECTION_OPTIONS) || !spec.connects) {
+      throw new UsageError(
+        `${command} takes no --${name}${spec.connects ? '' : ': it reads the local audit log only, with no connection'}.`,
+      );
+    }
+  }
+  if (spec.argument === null) {
+    if (positionals.length > 0)
+      throw new UsageError(`${command} takes no arguments (got "${positionals.join(' ')}").`);
+    const paths = auditLogPaths(configDirectory(env));
+    if (command === 'audit verify') await runAuditVerify(paths, output);
+    else
+      await runAuditShow(
+        paths,
+        values.limit !== undefined ? parseLimit(values.limit) : DEFAULT_SHOW_LIMIT,
+        output,
+      );
+    return 0;
   }
   if (positionals.length !== 1 || positionals[0] === undefined) {
     throw new UsageError(
-      `${command} takes exactly one ${command === 'search' ? 'search text' : 'computer name'} (quote it if it has spaces).`,
+      `${command} takes exactly one ${spec.argument} (quote it if it has spaces).`,
     );
   }
   const target = positionals[0];
   const profile = await profileFromFlags(values, env);
+  const auditPaths = auditLogPaths(configDirectory(env));
   switch (command) {
     case 'get':
-      await runGet(profile, target, output, signal);
+      await runGet(profile, target, output, signal, auditPaths);
       return 0;
     case 'search':
       await runSearch(
@@ -118,7 +179,7 @@ async function dispatch(
       );
       return 0;
     default:
-      await runExpire(profile, target, values.at, output, signal);
+      await runExpire(profile, target, values.at, output, signal, auditPaths);
       return 0;
   }
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configDirectory } from '../../main/core/profiles/profile-store.js';
+import { profilesPath } from '../../main/core/profiles/profile-store.js';
 import { kinitAs, requireLab, type LabComputer } from './lab-env.js';
 import { errorOf, jsonOf, runLapsctl } from './lapsctl.js';
 
@@ -317,8 +317,11 @@ describe.skipIf(!lab)('connecting to the lab DC', () => {
     });
 
     it('connects with a saved profile', async () => {
+      // The profiles the lab wrote, in a folder of the test's own.
+      const dir = mkdtempSync(join(tmpdir(), 'lab-profiles-'));
+      copyFileSync(profilesPath(process.env), join(dir, 'profiles.json'));
       const result = await runLapsctl(['get', windowsLaps.name, '--json', '--profile', 'lab'], {
-        env: { LAPS_CONSOLE_CONFIG_DIR: configDirectory(process.env) },
+        env: { LAPS_CONSOLE_CONFIG_DIR: dir },
       });
       expect(jsonOf<{ password: string }>(result).password).toBe(windowsLaps.windowsLaps.password);
     });

@@ -1,9 +1,14 @@
 // Runs the built `lapsctl` as a user would: a separate process, real arguments, real exit code.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const LAPSCTL = fileURLToPath(new URL('../../dist/cli/lapsctl.js', import.meta.url));
+
+// Tests keep their audit records (and any profiles they write) out of the user's own folder.
+const TEST_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'lapsctl-test-config-'));
 
 export interface LapsctlResult {
   readonly code: number | null;
@@ -26,7 +31,12 @@ export function runLapsctl(
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, rest, {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        LAPS_CONSOLE_CONFIG_DIR: TEST_CONFIG_DIR,
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,6 +1,13 @@
+import { auditActorFor } from '../../core/audit/audit-actor.js';
+import {
+  appendAuditRecord,
+  checkAuditWritable,
+  type AuditLogPaths,
+} from '../../core/audit/audit-log.js';
 import { connectWithProfile } from '../../core/directory/connect.js';
 import { setPasswordExpiration } from '../../core/directory/expiration.js';
 import { UsageError } from '../../core/errors/laps-error.js';
+import { fileTimeToIso } from '../../core/laps/filetime.js';
 import type { ConnectionProfile } from '../../core/profiles/profile.js';
 import { describeTime, isoOrNull, writeJson, type Output } from '../output.js';
 
@@ -24,14 +31,32 @@ export async function runExpire(
   at: string | undefined,
   output: Output,
   signal: AbortSignal,
+  auditPaths: AuditLogPaths,
 ): Promise<void> {
   const when = parseWhen(at, output.now);
+  // The record follows the DC's confirmation; a log that cannot take it stops the change first.
+  await checkAuditWritable(auditPaths, 'expire');
   const session = await connectWithProfile(profile, { signal });
   try {
     const result = await setPasswordExpiration(session, computer, when, {
       ...(profile.base !== undefined ? { base: profile.base } : {}),
       signal,
     });
+    await appendAuditRecord(
+      auditPaths,
+      {
+        action: 'expire',
+        computer: result.computer.name,
+        dn: result.computer.dn,
+        source: result.flavours[0] ?? null,
+        detail: fileTimeToIso(result.expires),
+        actor: auditActorFor(profile, session),
+        app: 'lapsctl',
+      },
+      {
+        consequence: `the new expiration of ${result.computer.name} is set on the DC, but is not in the audit log`,
+      },
+    );
     if (output.json) {
       writeJson(output, {
         computer: result.computer.name,

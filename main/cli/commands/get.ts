@@ -1,3 +1,5 @@
+import { auditActorFor } from '../../core/audit/audit-actor.js';
+import { appendAuditRecord, type AuditLogPaths } from '../../core/audit/audit-log.js';
 import { connectWithProfile } from '../../core/directory/connect.js';
 import { primaryPassword, readComputerLaps } from '../../core/directory/laps-password.js';
 import type { ConnectionProfile } from '../../core/profiles/profile.js';
@@ -21,6 +23,7 @@ export async function runGet(
   computer: string,
   output: Output,
   signal: AbortSignal,
+  auditPaths: AuditLogPaths,
 ): Promise<void> {
   const session = await connectWithProfile(profile, { signal });
   try {
@@ -29,6 +32,19 @@ export async function runGet(
       signal,
     });
     const record = primaryPassword(state);
+    // Recorded before anything is printed; if it cannot be, nothing is (fail closed). An
+    // encrypted password is not shown, so it is no reveal.
+    if (record.password !== null) {
+      await appendAuditRecord(auditPaths, {
+        action: 'reveal',
+        computer: state.computer.name,
+        dn: state.computer.dn,
+        source: record.source,
+        detail: null,
+        actor: auditActorFor(profile, session),
+        app: 'lapsctl',
+      });
+    }
     if (record.source === 'windows-laps-encrypted') {
       writeNote(
         output,
