@@ -1,0 +1,386 @@
+import { osUserName } from '../audit/audit-actor.js';
+// Every channel of the IPC contract, implemented over core as plain async functions. Nothing
+// here knows Electron: main/app and the test host give the same handlers their own context.
+import type { Channel } from '../../../shared/ipc/channels.js';
+import type {
+  ChannelOutput,
+  ProfileFields,
+  ProfileSummary,
+  ValidatedInput,
+} from '../../../shared/ipc/contract.js';
+import { DEFAULT_SEARCH_LIMIT } from '../directory/computers.js';
+import { primaryPassword } from '../directory/laps-password.js';
+import { LapsError, UsageError } from '../errors/laps-error.js';
+import type { FileTimeValue } from '../laps/filetime.js';
+import type { ComputerLapsState, LapsPasswordRecord, LapsSource } from '../laps/laps-state.js';
+import type { ConnectionProfile } from '../profiles/profile.js';
+import { ClipboardGuard } from './clipboard-guard.js';
+import {
+  MAX_CONNECTIONS_PER_WINDOW,
+  type ConnectionRegistry,
+  type ConsoleConnection,
+} from './connection-registry.js';
+import type {
+  AuditRecorder,
+  Caller,
+  ClipboardPort,
+  DirectoryLink,
+  DirectoryPort,
+  ProfileRepository,
+  SecretStore,
+  SettingsStore,
+} from './ports.js';
+
+export interface ConsoleContext {
+  readonly profiles: ProfileRepository;
+  readonly secrets: SecretStore;
+  readonly clipboard: ClipboardPort;
+  readonly settings: SettingsStore;
+  readonly connections: ConnectionRegistry;
+  readonly directory: DirectoryPort;
+  /** Called on every reveal, copy and expiry change; a throw refuses the action. */
+  readonly audit: AuditRecorder;
+  readonly now?: () => Date;
+}
+
+export type ChannelHandler<C extends Channel> = (
+  input: ValidatedInput<C>,
+  caller: Caller,
+) => Promise<ChannelOutput<C>>;
+
+export type ConsoleHandlers = { readonly [C in Channel]: ChannelHandler<C> };
+
+export interface ConsoleService {
+  readonly handlers: ConsoleHandlers;
+  /** A window closed or reloaded: close its connections, cancel its search. */
+  windowGone(windowKey: string): Promise<void>;
+  /** The app quits: clear our clipboard contents, close every connection. */
+  dispose(): Promise<void>;
+}
+
+export function createConsoleService(context: ConsoleContext): ConsoleService {
+  const clipboard = new ClipboardGuard(context.clipboard);
+  const now = context.now ?? (() => new Date());
+  const { connections, directory, profiles, secrets } = context;
+
+  const summarize = async (name: string, profile: ConnectionProfile): Promise<ProfileSummary> => ({
+    name,
+    auth: profile.auth,
+    ...pick(profile, ['server', 'domain', 'ca', 'base', 'user', 'timeoutMs']),
+    passwordSource:
+      profile.auth === 'kerberos'
+        ? 'none'
+        : (await secrets.has(name))
+          ? 'saved'
+          : profile.passwordFile !== undefined
+            ? 'file'
+            : profile.passwordEnv !== undefined
+              ? 'environment'
+              : 'none',
+  });
+
+  /** Opens a link for a saved profile, with its saved password (read now, kept nowhere). */
+  const openSaved = async (
+    name: string,
+    profile: ConnectionProfile,
+    signal?: AbortSignal,
+  ): Promise<DirectoryLink> => {
+    const password = profile.auth === 'simple' ? await secrets.get(name) : undefined;
+    return directory.open(profile, {
+      ...(password !== undefined ? { password } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  };
+
+  const describeOnce = async (link: DirectoryLink) => {
+    try {
+      return await link.describe();
+    } finally {
+      await link.close();
+    }
+  };
+
+  const readState = (connection: ConsoleConnection, dn: string): Promise<ComputerLapsState> =>
+    connection.withPrimary((link) => link.read(dn, baseOf(connection)));
+
+  const auditAction = (
+    connection: ConsoleConnection,
+    action: 'reveal' | 'copy' | 'expire',
+    computer: { name: string; dn: string },
+    extra: { source: LapsSource | null; detail: string | null },
+  ) =>
+    context.audit({
+      action,
+      computer: computer.name,
+      dn: computer.dn,
+      ...extra,
+      actor: {
+        osUser: osUserName(),
+        identity: connection.user ?? 'kerberos',
+        server: connection.info.server,
+      },
+      app: 'console',
+    });
+
+  const handlers: ConsoleHandlers = {
+    async 'profile.list'() {
+      const all = await profiles.list();
+      const summaries = await Promise.all(
+        [...all].map(([name, profile]) => summarize(name, profile)),
+      );
+      return { profiles: summaries.sort((a, b) => a.name.localeCompare(b.name)) };
+    },
+
+    async 'profile.save'(input) {
+      const existing = (await profiles.list()).get(input.name);
+      const profile: ConnectionProfile = { ...fieldsToProfile(input.profile) };
+      // A password goes only where it went before: if the server, domain, CA or user changes, the
+      // saved password (and a password file or variable) is dropped and must be given again.
+      const isSameDestination =
+        existing !== undefined && profile.auth === 'simple' && sameDestination(existing, profile);
+      if (input.password !== undefined && input.password !== null) {
+        if (profile.auth !== 'simple')
+          throw new UsageError('Kerberos signs in with your ticket: it needs no saved password.');
+        await secrets.set(input.name, input.password);
+      } else if (input.password === null || !isSameDestination) {
+        await secrets.delete(input.name);
+      }
+      const saved: ConnectionProfile =
+        isSameDestination && input.password === undefined
+          ? { ...profile, ...pick(existing, ['passwordFile', 'passwordEnv']) }
+          : profile;
+      await profiles.save(input.name, saved);
+      return summarize(input.name, saved);
+    },
+
+    async 'profile.delete'(input) {
+      const existed = await profiles.delete(input.name);
+      await secrets.delete(input.name);
+      if (!existed) throw new UsageError(`There is no profile "${input.name}".`);
+      return null;
+    },
+
+    async 'connection.test'(input) {
+      if ('name' in input) {
+        const profile = await profiles.get(input.name);
+        return describeOnce(await openSaved(input.name, profile));
+      }
+      const profile = fieldsToProfile(input.profile);
+      return describeOnce(
+        await directory.open(
+          profile,
+          input.password !== undefined ? { password: input.password } : {},
+        ),
+      );
+    },
+
+    async 'connection.open'(input, caller) {
+      if (connections.countOwnedBy(caller.windowKey) >= MAX_CONNECTIONS_PER_WINDOW)
+        throw new UsageError(
+          `This window already has ${MAX_CONNECTIONS_PER_WINDOW} connections open: close one first.`,
+        );
+      const profile = await profiles.get(input.name);
+      const link = await openSaved(input.name, profile);
+      let info;
+      try {
+        info = await link.describe();
+      } catch (error) {
+        await link.close();
+        throw error;
+      }
+      const connection = connections.add(
+        caller.windowKey,
+        input.name,
+        profile,
+        info,
+        link,
+        (signal) => openSaved(input.name, profile, signal),
+      );
+      return { connectionId: connection.id, profile: input.name, ...info };
+    },
+
+    async 'connection.close'(input, caller) {
+      await connections.close(input.connectionId, caller.windowKey);
+      return null;
+    },
+
+    async 'computer.search'(input, caller) {
+      const connection = connections.get(input.connectionId, caller.windowKey);
+      const limit = input.limit ?? DEFAULT_SEARCH_LIMIT;
+      const search = connections.beginSearch(caller.windowKey);
+      try {
+        const hits = await connection.withSearchLink(search.signal, (link) =>
+          link.search(input.text, { ...baseOf(connection), limit, signal: search.signal }),
+        );
+        return {
+          hits: hits.map((hit) => ({
+            computer: hit.computer,
+            dn: hit.dn,
+            dnsHostName: hit.dnsHostName,
+            source: hit.source,
+            expires: hit.expires,
+          })),
+          isTruncated: hits.length >= limit,
+        };
+      } finally {
+        connections.endSearch(caller.windowKey, search);
+      }
+    },
+
+    async 'computer.read'(input, caller) {
+      const state = await readState(
+        connections.get(input.connectionId, caller.windowKey),
+        input.dn,
+      );
+      return {
+        computer: { ...state.computer },
+        flavours: state.records.map((record) => ({
+          source: record.source,
+          account: record.account,
+          updated: lapsTime(record.updated),
+          expires: lapsTime(record.expires),
+          isPasswordReadable: record.password !== null,
+        })),
+        expiration: {
+          windowsLaps: lapsTime(state.windowsLapsExpires),
+          legacy: lapsTime(state.legacyExpires),
+        },
+        hiddenSources: [...state.hiddenSources],
+      };
+    },
+
+    async 'computer.reveal'(input, caller) {
+      const connection = connections.get(input.connectionId, caller.windowKey);
+      const state = await readState(connection, input.dn);
+      const record = choosePassword(state, input.source);
+      if (record.password !== null)
+        await auditAction(connection, 'reveal', state.computer, {
+          source: record.source,
+          detail: null,
+        });
+      return {
+        computer: state.computer.name,
+        dn: state.computer.dn,
+        source: record.source,
+        account: record.account,
+        password: record.password,
+        updated: lapsTime(record.updated),
+        expires: lapsTime(record.expires),
+      };
+    },
+
+    async 'computer.copy'(input, caller) {
+      const connection = connections.get(input.connectionId, caller.windowKey);
+      const state = await readState(connection, input.dn);
+      const record = choosePassword(state, input.source);
+      if (record.password === null)
+        throw new LapsError(
+          'unexpected',
+          `The password of ${state.computer.name} is encrypted (msLAPS-EncryptedPassword); this version of LAPS Console cannot decrypt it yet.`,
+        );
+      const { clipboardClearSeconds } = await context.settings.get();
+      await auditAction(connection, 'copy', state.computer, {
+        source: record.source,
+        detail: null,
+      });
+      const clearsAt = await clipboard.place(record.password, clipboardClearSeconds * 1000, now());
+      return {
+        computer: state.computer.name,
+        dn: state.computer.dn,
+        source: record.source,
+        clearsAt: clearsAt.toISOString(),
+      };
+    },
+
+    async 'computer.setExpiration'(input, caller) {
+      const connection = connections.get(input.connectionId, caller.windowKey);
+      const when = input.at === null ? now() : new Date(input.at);
+      const result = await connection.withPrimary((link) =>
+        link.setExpiration(input.dn, when, baseOf(connection)),
+      );
+      const expires = lapsTime(result.expires);
+      await auditAction(connection, 'expire', result.computer, {
+        source: result.flavours[0] ?? null,
+        detail: expires,
+      });
+      return {
+        computer: result.computer.name,
+        dn: result.computer.dn,
+        expires,
+        flavours: [...result.flavours],
+      };
+    },
+
+    'settings.get': () => context.settings.get(),
+    'settings.set': (input) => context.settings.set({ ...input }),
+  };
+
+  return {
+    handlers,
+    windowGone: (windowKey) => connections.closeAllOwnedBy(windowKey),
+    async dispose() {
+      await clipboard.flush();
+      await connections.closeAll();
+    },
+  };
+}
+
+/** The password to reveal or copy: the flavour asked for, else the best readable one. */
+export function choosePassword(
+  state: ComputerLapsState,
+  source: LapsSource | undefined,
+): LapsPasswordRecord {
+  if (source === undefined)
+    return state.records.find((record) => record.password !== null) ?? primaryPassword(state);
+  const record = state.records.find((candidate) => candidate.source === source);
+  if (record) return record;
+  // Not readable: say whether it is there but hidden (access denied) or not there at all.
+  const flavour = source === 'legacy' ? 'legacy' : 'windows-laps';
+  return primaryPassword({
+    ...state,
+    records: [],
+    hiddenSources: state.hiddenSources.filter((hidden) => hidden === flavour),
+  });
+}
+
+/** A FILETIME as it crosses IPC: ISO 8601 UTC, "never", or null when absent. */
+export function lapsTime(value: FileTimeValue): string;
+export function lapsTime(value: FileTimeValue | null): string | null;
+export function lapsTime(value: FileTimeValue | null): string | null {
+  if (value === null) return null;
+  return value.kind === 'never' ? 'never' : value.date.toISOString();
+}
+
+function fieldsToProfile(fields: ProfileFields): ConnectionProfile {
+  return {
+    auth: fields.auth,
+    ...pick(fields, ['server', 'domain', 'ca', 'base', 'user', 'timeoutMs']),
+  };
+}
+
+function sameDestination(a: ConnectionProfile, b: ConnectionProfile): boolean {
+  return (
+    a.auth === b.auth &&
+    a.server === b.server &&
+    a.domain === b.domain &&
+    a.ca === b.ca &&
+    a.user === b.user
+  );
+}
+
+function baseOf(connection: ConsoleConnection): { base?: string } {
+  return connection.base !== undefined ? { base: connection.base } : {};
+}
+
+/** The named fields that are set (exactOptionalPropertyTypes: absent, never undefined). */
+function pick<T extends object, K extends keyof T>(
+  source: T,
+  keys: readonly K[],
+): { [P in K]?: Exclude<T[P], undefined> } {
+  const picked: { [P in K]?: Exclude<T[P], undefined> } = {};
+  for (const key of keys) {
+    const value = source[key];
+    if (value !== undefined) picked[key] = value as Exclude<T[K], undefined>;
+  }
+  return picked;
+}

@@ -1,0 +1,158 @@
+// The IPC contract: one row per channel, each with a validator for its input and its output.
+// main/app binds it to ipcMain.handle, the test host to POST /ipc/<channel>, preload exposes it
+// as window.laps. Every input is a strict object: an unknown field (`__proto__` included) is
+// refused, not dropped.
+import { z } from 'zod';
+import type { Channel } from './channels.js';
+import {
+  clipboardClearSeconds,
+  computerHit,
+  computerIdentity,
+  connectionId,
+  distinguishedName,
+  isoInstant,
+  isoInstantWithZone,
+  lapsFlavour,
+  lapsFlavourView,
+  lapsSource,
+  lapsTime,
+  outputText,
+  password,
+  profileFields,
+  profileName,
+  profileSummary,
+  searchLimit,
+  searchText,
+} from './values.js';
+
+const empty = z.strictObject({});
+const onComputer = z.strictObject({ connectionId, dn: distinguishedName });
+const onComputerPassword = z.strictObject({
+  connectionId,
+  dn: distinguishedName,
+  /** Which flavour's password; default: the best readable one. */
+  source: lapsSource.optional(),
+});
+const settings = z.strictObject({ clipboardClearSeconds });
+const directoryInfo = z.strictObject({
+  /** The DC that answered, host:port. */
+  server: outputText(1024),
+  defaultNamingContext: outputText(4096),
+  dnsHostName: outputText(1024).nullable(),
+});
+
+export const IPC_CONTRACT = {
+  'profile.list': {
+    input: empty,
+    output: z.strictObject({ profiles: z.array(profileSummary).max(1000) }),
+  },
+  'profile.save': {
+    input: z.strictObject({
+      name: profileName,
+      profile: profileFields,
+      /** Absent: keep the saved password; null: forget it; text: save it (safeStorage only). */
+      password: password.nullable().optional(),
+    }),
+    output: profileSummary,
+  },
+  'profile.delete': {
+    input: z.strictObject({ name: profileName }),
+    output: z.null(),
+  },
+  'connection.test': {
+    // A saved profile by name, or a draft being edited (its password is used once, kept nowhere).
+    input: z.union([
+      z.strictObject({ name: profileName }),
+      z.strictObject({ profile: profileFields, password: password.optional() }),
+    ]),
+    output: directoryInfo,
+  },
+  'connection.open': {
+    input: z.strictObject({ name: profileName }),
+    output: z.strictObject({
+      connectionId,
+      profile: outputText(4096),
+      ...directoryInfo.shape,
+    }),
+  },
+  'connection.close': {
+    input: z.strictObject({ connectionId }),
+    output: z.null(),
+  },
+  'computer.search': {
+    input: z.strictObject({ connectionId, text: searchText, limit: searchLimit.optional() }),
+    output: z.strictObject({
+      hits: z.array(computerHit).max(10_000),
+      /** The limit was reached: there may be more. */
+      isTruncated: z.boolean(),
+    }),
+  },
+  'computer.read': {
+    input: onComputer,
+    // The LAPS tab without any password.
+    output: z.strictObject({
+      computer: computerIdentity,
+      /** Best first: Windows LAPS, Windows LAPS encrypted, legacy. */
+      flavours: z.array(lapsFlavourView).max(3),
+      expiration: z.strictObject({
+        windowsLaps: lapsTime.nullable(),
+        legacy: lapsTime.nullable(),
+      }),
+      /** Present (its expiration is visible) but the reader may not read the password. */
+      hiddenSources: z.array(lapsFlavour).max(2),
+    }),
+  },
+  'computer.reveal': {
+    input: onComputerPassword,
+    output: z.strictObject({
+      computer: outputText(4096),
+      dn: outputText(8192),
+      source: lapsSource,
+      account: outputText(4096).nullable(),
+      /** null while the password is encrypted (decryption is its own step). */
+      password: z.string().max(4096).nullable(),
+      updated: lapsTime.nullable(),
+      expires: lapsTime.nullable(),
+    }),
+  },
+  'computer.copy': {
+    input: onComputerPassword,
+    // main puts the password on the clipboard itself: the renderer never receives it.
+    output: z.strictObject({
+      computer: outputText(4096),
+      dn: outputText(8192),
+      source: lapsSource,
+      /** When main clears the clipboard, if it still holds this password. */
+      clearsAt: isoInstant,
+    }),
+  },
+  'computer.setExpiration': {
+    input: z.strictObject({
+      connectionId,
+      dn: distinguishedName,
+      /** When the device must rotate its password; null: now. */
+      at: isoInstantWithZone.max(40).nullable(),
+    }),
+    output: z.strictObject({
+      computer: outputText(4096),
+      dn: outputText(8192),
+      /** As read back from the DC after the write. */
+      expires: lapsTime,
+      flavours: z.array(lapsFlavour).min(1).max(2),
+    }),
+  },
+  'settings.get': { input: empty, output: settings },
+  'settings.set': { input: settings, output: settings },
+} as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
+
+/** What the renderer sends (before defaults). */
+export type ChannelInput<C extends Channel> = z.input<(typeof IPC_CONTRACT)[C]['input']>;
+/** What a handler receives, once validated. */
+export type ValidatedInput<C extends Channel> = z.output<(typeof IPC_CONTRACT)[C]['input']>;
+/** What the renderer receives. */
+export type ChannelOutput<C extends Channel> = z.output<(typeof IPC_CONTRACT)[C]['output']>;
+
+export type ProfileSummary = z.output<typeof profileSummary>;
+export type ProfileFields = z.output<typeof profileFields>;
+export type ComputerHit = z.output<typeof computerHit>;
+export type ConsoleSettings = z.output<typeof settings>;
