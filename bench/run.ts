@@ -149,7 +149,7 @@ async function benchCli(
   const subjects = [
     processSubject(
       'lapsctl get --base',
-      process.execPath,
+      LAPSCTL,
       lapsctlGetArgs(lab, computer, search.base),
       CHILD_ENV,
       checkJson,
@@ -171,7 +171,7 @@ async function benchCli(
     ),
     processSubject(
       'lapsctl get (no --base)',
-      process.execPath,
+      LAPSCTL,
       lapsctlGetArgs(lab, computer),
       CHILD_ENV,
       checkJson,
@@ -198,11 +198,11 @@ async function benchCli(
   };
 }
 
-/** `node lapsctl.js get NAME --json` as Administrator over LDAPS with the lab CA. */
+/** `lapsctl get NAME --json` as Administrator over LDAPS with the lab CA (after the program). */
 function lapsctlGetArgs(lab: LabEnv, computer: LabComputer, base?: string): string[] {
   const admin = lab.users.administrator;
   return [
-    ...[LAPSCTL, 'get', computer.name, '--json', '--server', lab.ldapsUrl, '--ca', lab.caFile],
+    ...['get', computer.name, '--json', '--server', lab.ldapsUrl, '--ca', lab.caFile],
     ...['--user', admin.upn, '--password-file', admin.passwordFile],
     ...(base !== undefined ? ['--base', base] : []),
   ];
@@ -358,8 +358,8 @@ async function explainCli(
     await interleave(
       [
         node('node -e 0', ['-e', '0']),
-        node('lapsctl --help', [LAPSCTL, '--help']),
-        node('lapsctl get --base', get),
+        node('lapsctl --help', ['--use-openssl-ca', LAPSCTL, '--help']),
+        node('lapsctl get --base', ['--use-openssl-ca', LAPSCTL, ...get]),
         node('tls', ['-e', `require('node:tls'); ${readCa}`]),
         node('tls + ca', ['-e', `require('node:tls').createSecureContext({ ca: [${readCa}] })`]),
       ],
@@ -432,6 +432,6 @@ async function explainCli(
   );
   console.log(
     `  the ${CLI_GOAL}x goal leaves ${ms(CLI_GOAL * ldapsearch.median - bare.median)} after Node's start-up; profile with\n` +
-      `  LAPS_CONSOLE_CONFIG_DIR=$(mktemp -d) node --cpu-prof --cpu-prof-dir=/tmp/lapsctl-prof ${get.join(' ')}`,
+      `  LAPS_CONSOLE_CONFIG_DIR=$(mktemp -d) node --use-openssl-ca --cpu-prof --cpu-prof-dir=/tmp/lapsctl-prof ${LAPSCTL} ${get.join(' ')}`,
   );
 }

@@ -3,9 +3,12 @@ import { main } from './run.js';
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
-process.exitCode = await main(
+// No top-level await: the bundle is CommonJS, which loads faster.
+void main(
   process.argv.slice(2),
   process.env,
   { stdout: process.stdout, stderr: process.stderr, now: new Date() },
   controller.signal,
-);
+).then((code) => {
+  process.exitCode = code;
+});

@@ -57,7 +57,7 @@ const inLabNetwork =
     '-m',
     'sh',
     '-c',
-    `mount --bind "$0" /etc/resolv.conf ${files.hosts ? '&& mount --bind "$1" /etc/hosts' : ''} && shift 2 && exec "$@"`,
+    `mount --bind "$0" /etc/resolv.conf ${files.hosts ? '&& mount --bind "$1" /etc/hosts' : ''} && shift && exec "$@"`,
     files.resolvConf,
     files.hosts ?? '-',
     ...argv,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const LAPSCTL = fileURLToPath(new URL('../../dist/cli/lapsctl.js', import.meta.url));
+export const LAPSCTL = fileURLToPath(new URL('../../dist/cli/lapsctl.cjs', import.meta.url));
 
 // Tests keep their audit records (and any profiles they write) out of the user's own folder.
 const TEST_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'lapsctl-test-config-'));
@@ -26,7 +26,8 @@ export function runLapsctl(
   options: { env?: NodeJS.ProcessEnv; wrap?: (argv: readonly string[]) => readonly string[] } = {},
 ): Promise<LapsctlResult> {
   if (!existsSync(LAPSCTL)) throw new Error(`${LAPSCTL} is missing: run \`npm run build\` first.`);
-  const argv = [process.execPath, LAPSCTL, ...args];
+  // Run as a user runs it: the file itself, so its shebang (and its node flags) apply.
+  const argv = [LAPSCTL, ...args];
   const [command = process.execPath, ...rest] = options.wrap ? options.wrap(argv) : argv;
   const started = performance.now();
   return new Promise((resolve, reject) => {

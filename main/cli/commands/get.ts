@@ -26,12 +26,15 @@ export async function runGet(
   auditPaths: AuditLogPaths,
 ): Promise<void> {
   const session = await connectWithProfile(profile, { signal });
+  let closing: Promise<void> | undefined;
   try {
     const state = await readComputerLaps(session, computer, {
       ...(profile.base !== undefined ? { base: profile.base } : {}),
       signal,
     });
     const record = primaryPassword(state);
+    // Nothing more is asked of the DC: say goodbye while the audit record is written.
+    closing = session.close();
     // Recorded before anything is printed; if it cannot be, nothing is (fail closed). An
     // encrypted password is not shown, so it is no reveal.
     if (record.password !== null) {
@@ -73,6 +76,6 @@ export async function runGet(
       ['Expires', describeTime(record.expires, output.now)],
     ]);
   } finally {
-    await session.close();
+    await (closing ?? session.close());
   }
 }
