@@ -10,8 +10,8 @@ import {
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kinitAs, readSecret, requireLab, type LabComputer } from './lab-env.js';
-import { errorOf, jsonOf, runLapsctl } from './lapsctl.js';
+import { kinitAs, readSecret, requireLab, type LabComputer, type LabUserKey } from './lab-env.js';
+import { errorOf, jsonOf, runLapsctl, signInAs } from './lapsctl.js';
 
 const lab = requireLab();
 
@@ -36,16 +36,7 @@ describe.skipIf(!lab)('the audit log of lapsctl against the lab DC', () => {
   let folders = 0;
   /** A config folder that does not exist yet, as on a first run. */
   const newConfig = () => join(scratch, `config-${++folders}`, 'laps-console');
-  const as = (user: 'administrator' | 'resetter') => [
-    '--server',
-    lab.ldapsUrl,
-    '--ca',
-    lab.caFile,
-    '--user',
-    lab.users[user].upn,
-    '--password-file',
-    lab.users[user].passwordFile,
-  ];
+  const as = (user: LabUserKey) => signInAs(lab, user);
   const pick = (predicate: (computer: LabComputer) => boolean, what: string): LabComputer => {
     const found = lab.computers.find(predicate);
     if (!found) throw new Error(`the lab seed has no ${what}`);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { requireLab, type LabComputer } from './lab-env.js';
-import { errorOf, jsonOf, runLapsctl } from './lapsctl.js';
+import { requireLab, type LabComputer, type LabUserKey } from './lab-env.js';
+import { errorOf, jsonOf, runLapsctl, signInAs } from './lapsctl.js';
 
 const lab = requireLab();
 
@@ -15,16 +15,7 @@ const fileTime = (iso: string) =>
 
 describe.skipIf(!lab)('lapsctl expire against the lab DC', () => {
   if (!lab) return;
-  const as = (user: 'administrator' | 'helpdesk' | 'resetter' | 'nobody') => [
-    '--server',
-    lab.ldapsUrl,
-    '--ca',
-    lab.caFile,
-    '--user',
-    lab.users[user].upn,
-    '--password-file',
-    lab.users[user].passwordFile,
-  ];
+  const as = (user: LabUserKey) => signInAs(lab, user);
   const touched = new Set<LabComputer>();
   const pick = (predicate: (computer: LabComputer) => boolean, what: string): LabComputer => {
     const found = lab.computers.find((c) => predicate(c) && !touched.has(c));

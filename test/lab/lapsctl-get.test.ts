@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { requireLab, type LabComputer } from './lab-env.js';
-import { errorOf, jsonOf, runLapsctl } from './lapsctl.js';
+import { requireLab, type LabComputer, type LabUserKey } from './lab-env.js';
+import { errorOf, jsonOf, runLapsctl, signInAs } from './lapsctl.js';
 
 const lab = requireLab();
 
@@ -16,16 +16,7 @@ interface GetJson {
 
 describe.skipIf(!lab)('lapsctl get against the lab DC', () => {
   if (!lab) return;
-  const as = (user: 'administrator' | 'helpdesk' | 'resetter' | 'nobody') => [
-    '--server',
-    lab.ldapsUrl,
-    '--ca',
-    lab.caFile,
-    '--user',
-    lab.users[user].upn,
-    '--password-file',
-    lab.users[user].passwordFile,
-  ];
+  const as = (user: LabUserKey) => signInAs(lab, user);
   const admin = as('administrator');
   const pick = (predicate: (computer: LabComputer) => boolean, what: string): LabComputer => {
     const found = lab.computers.find(predicate);

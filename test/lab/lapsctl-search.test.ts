@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { requireLab } from './lab-env.js';
-import { errorOf, jsonOf, runLapsctl } from './lapsctl.js';
+import { errorOf, jsonOf, runLapsctl, signInAs } from './lapsctl.js';
 
 const lab = requireLab();
 
@@ -14,16 +14,7 @@ interface Hit {
 
 describe.skipIf(!lab)('lapsctl search against the lab DC', () => {
   if (!lab) return;
-  const admin = [
-    '--server',
-    lab.ldapsUrl,
-    '--ca',
-    lab.caFile,
-    '--user',
-    lab.users.administrator.upn,
-    '--password-file',
-    lab.users.administrator.passwordFile,
-  ];
+  const admin = signInAs(lab, 'administrator');
   // The DC's own account is a computer too, but not one the seed made.
   const isSeeded = (hit: Hit) => !hit.dn.includes(',OU=Domain Controllers,');
   const search = async (text: string, ...more: string[]) =>
@@ -142,16 +133,7 @@ describe.skipIf(!lab)('lapsctl search against the lab DC', () => {
   });
 
   it('shows sources to a user who cannot read passwords, from the expiration attributes', async () => {
-    const nobody = [
-      '--server',
-      lab.ldapsUrl,
-      '--ca',
-      lab.caFile,
-      '--user',
-      lab.users.nobody.upn,
-      '--password-file',
-      lab.users.nobody.passwordFile,
-    ];
+    const nobody = signInAs(lab, 'nobody');
     const hits = jsonOf<Hit[]>(
       await runLapsctl(['search', '*', '--limit', '10000', '--json', ...nobody]),
     );

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LabEnv, LabUserKey } from './lab-env.js';
 
 export const LAPSCTL = fileURLToPath(new URL('../../dist/cli/lapsctl.cjs', import.meta.url));
 
@@ -64,4 +65,19 @@ export function jsonOf<T>(result: LapsctlResult): T {
 
 export function errorOf(result: LapsctlResult): { code: string; message: string } {
   return (JSON.parse(result.stderr) as { error: { code: string; message: string } }).error;
+}
+
+/** The flags that sign in to the lab DC as one of its users: LDAPS, the lab CA, a password file. */
+export function signInAs(lab: LabEnv, user: LabUserKey): string[] {
+  const { upn, passwordFile } = lab.users[user];
+  return [
+    '--server',
+    lab.ldapsUrl,
+    '--ca',
+    lab.caFile,
+    '--user',
+    upn,
+    '--password-file',
+    passwordFile,
+  ];
 }

@@ -1,30 +1,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../main/cli/run.js';
+import { runInProcess } from './run-in-process.js';
 import { appendAuditRecord, auditLogPaths } from '../../../main/core/audit/audit-log.js';
 import type { AuditEvent } from '../../../main/core/audit/audit-record.js';
 
-async function run(
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(
-    argv,
-    env,
-    { stdout, stderr, now: new Date('2026-11-23T12:00:00Z') },
-    new AbortController().signal,
-  );
-  return { code, stdout: out, stderr: err };
-}
+const run = runInProcess;
 
 /** A config folder, with `count` records in its audit log. */
 async function configWithRecords(count: number): Promise<{ env: NodeJS.ProcessEnv; log: string }> {

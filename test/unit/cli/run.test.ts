@@ -1,31 +1,13 @@
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseWhen } from '../../../main/cli/commands/expire.js';
 import { profileFromFlags } from '../../../main/cli/connection-flags.js';
-import { main } from '../../../main/cli/run.js';
+import { runInProcess } from './run-in-process.js';
 import { UsageError } from '../../../main/core/errors/laps-error.js';
 
-async function run(
-  argv: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await main(
-    argv,
-    env,
-    { stdout, stderr, now: new Date('2026-11-23T12:00:00Z') },
-    new AbortController().signal,
-  );
-  return { code, stdout: out, stderr: err };
-}
+const run = runInProcess;
 
 function configWith(profiles: unknown): NodeJS.ProcessEnv {
   const dir = mkdtempSync(join(tmpdir(), 'lapsctl-config-'));
