@@ -1,5 +1,6 @@
 // Layering, as in STYLE.md: shared/ is `common`, main/core/ is `node`, main/app/ is
-// `electron-main`, renderer/ is `browser`. Each folder may import only what its row allows.
+// `electron-main`, renderer/ is `browser`, preload/ the bridge between them. Each folder may
+// import only what its row allows (test/unit/shared/layering.test.ts proves every row fires).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -59,6 +60,61 @@ export default tseslint.config(
       {
         group: ['**/app/**', '**/preload/**', '**/renderer/**'],
         message: 'The CLI is a front over core/ only.',
+      },
+    ],
+  }),
+  layer('main/app/**', {
+    groups: [
+      {
+        group: ['**/cli/**', '**/preload/**', '**/renderer/**'],
+        message:
+          'main/app imports core/, shared/ and Electron; preload and renderer are bundles of their own.',
+      },
+    ],
+  }),
+  {
+    // What the test host takes from main/app must stay plain data: Electron types only.
+    files: ['main/app/security-policy.ts', 'main/app/renderer-files.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              allowTypeImports: true,
+              message: 'The test host imports this file: Electron types only, no Electron values.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  layer('preload/**', {
+    groups: [
+      {
+        regex: '^(?!electron$|(?:\\.\\./)+shared/)',
+        message: 'preload/ runs sandboxed: it imports only electron and shared/.',
+      },
+    ],
+  }),
+  layer('test/fixtures/test-host/**', {
+    paths: [
+      {
+        name: 'electron',
+        message: 'The test host stands in for Electron: it must run without it.',
+      },
+    ],
+    groups: [
+      {
+        regex: '/main/(?:app/(?!security-policy\\.js$|renderer-files\\.js$)|cli/)',
+        message:
+          'The test host binds core/ and shared/; from main/app only the Electron-free security-policy and renderer-files.',
+      },
+      {
+        group: ['**/preload/**', '**/renderer/**'],
+        message:
+          'The test host serves the built renderer; it imports no renderer or preload source.',
       },
     ],
   }),

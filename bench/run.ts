@@ -5,6 +5,9 @@
 //      with the same bind; goal: within 3x.
 //   2. readComputerLaps on a warm session beside the same query on a bare, bound ldapts Client;
 //      goal: within 1.2x.
+//   3. the console's renderer (bench/renderer.ts): bundle size, first contentful paint beside a
+//      minimal page, keystroke to rendered search results beside the bare computer.search round
+//      trip; goal: p50 under 100 ms.
 //
 // Exits 1, saying which goal was missed, when one is (and then shows where the time goes), or
 // when the lab is not running.
@@ -18,6 +21,7 @@ import { primaryPassword, readComputerLaps } from '../main/core/directory/laps-p
 import type { ConnectionProfile } from '../main/core/profiles/profile.js';
 import { probeLab, type LabComputer, type LabEnv } from '../test/lab/lab-env.js';
 import { LAPSCTL } from '../test/lab/lapsctl.js';
+import { benchRenderer } from './renderer.js';
 import { ms, summarize, type Summary } from './stats.js';
 import { interleave, processSubject, subject, type ProcessResult } from './timing.js';
 
@@ -93,7 +97,8 @@ async function main(lab: LabEnv): Promise<number> {
 
   const cli = await benchCli(lab, computer, search);
   const warm = await benchWarm(lab, profile, computers.slice(0, ROTATION), search);
-  const figures = [...cli.figures, ...warm];
+  const renderer = await benchRenderer(lab);
+  const figures = [...cli.figures, ...warm, ...renderer];
 
   console.log('');
   for (const figure of figures) console.log(figure.text);

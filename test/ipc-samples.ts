@@ -35,6 +35,8 @@ export const VALID_INPUTS: Readonly<Record<Channel, Readonly<Record<string, unkn
   },
   'settings.get': {},
   'settings.set': { clipboardClearSeconds: 45 },
+  'audit.list': { limit: 50 },
+  'audit.verify': {},
 };
 
 /** The top-level fields each channel cannot do without. */
@@ -52,6 +54,8 @@ export const REQUIRED_FIELDS: Readonly<Record<Channel, readonly string[]>> = {
   'computer.setExpiration': ['connectionId', 'dn', 'at'],
   'settings.get': [],
   'settings.set': ['clipboardClearSeconds'],
+  'audit.list': [],
+  'audit.verify': [],
 };
 
 /** Values that are wrong for a field whatever its type. */
@@ -170,6 +174,7 @@ const FORMAT_CASES: Partial<
     [['at'], ['2026-12-01T18:00:00', '2026-13-45T00:00:00Z', 'tomorrow', '1700000000', 'now']],
   ],
   'settings.set': [[['clipboardClearSeconds'], [0, 4, 601]]],
+  'audit.list': [[['limit'], [0, 1001, 2 ** 53, Number.MAX_SAFE_INTEGER]]],
 };
 
 function setAt(

@@ -8,6 +8,8 @@ export function hardenWebContents(
   contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>,
 ): void {
   contents.on('will-navigate', (event) => event.preventDefault());
+  // Any frame's navigation (the CSP allows no frame, so this is the second lock).
+  contents.on('will-frame-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));

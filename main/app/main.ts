@@ -14,6 +14,7 @@ import {
   screen,
   session,
 } from 'electron';
+import { fileAuditLogReader } from '../core/console/audit-log-reader.js';
 import { ConnectionRegistry } from '../core/console/connection-registry.js';
 import { coreDirectory } from '../core/console/directory-link.js';
 import { createConsoleService, type ConsoleService } from '../core/console/handlers.js';
@@ -95,6 +96,7 @@ async function start(): Promise<void> {
     connections: new ConnectionRegistry(),
     directory: coreDirectory(env),
     audit,
+    auditLog: fileAuditLogReader(auditPaths),
   });
   bindContract(ipcMain, service, (contents) => contents === mainWindow?.webContents);
 
@@ -120,7 +122,16 @@ async function openMainWindow(consoleService: ConsoleService): Promise<void> {
     show: false,
     // Fluent's neutral background 2 in each theme, so the window does not flash before paint.
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#1f1f1f' : '#fafafa',
-    webPreferences: mainWindowWebPreferences(PRELOAD_PATH, { isDevToolsAllowed }),
+    webPreferences: {
+      ...mainWindowWebPreferences(PRELOAD_PATH, { isDevToolsAllowed }),
+      // The same values as mainWindowWebPreferences, spelled out where reviewers and static
+      // checkers (electronegativity, run by test/unit/app/electronegativity.test.ts) look.
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   mainWindow = window;
   const windowKey = windowKeyOf(window.webContents);

@@ -75,6 +75,8 @@ export function mainWindowWebPreferences(
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    // A middle click opens a link in a new window: off, beside the window-open handler.
+    disableBlinkFeatures: 'Auxclick',
     devTools: options.isDevToolsAllowed,
   };
 }

@@ -1,35 +1,70 @@
 import {
   FluentProvider,
+  Tab,
+  TabList,
   makeStyles,
   tokens,
   webDarkTheme,
   webLightTheme,
 } from '@fluentui/react-components';
+import { useState } from 'react';
+import { AuditView } from './audit/AuditView.js';
+import { ConnectView } from './connect/ConnectView.js';
+import { SearchView } from './search/SearchView.js';
+import { SettingsView } from './settings/SettingsView.js';
 import { useConsole } from './store/index.js';
 import { usePrefersDark } from './theme.js';
-import { ConnectView } from './views/ConnectView.js';
-import { SearchView } from './views/SearchView.js';
 
 const useStyles = makeStyles({
   root: {
     minHeight: '100vh',
     boxSizing: 'border-box',
-    padding: `${tokens.spacingVerticalXXL} ${tokens.spacingHorizontalXXL}`,
     backgroundColor: tokens.colorNeutralBackground2,
+    color: tokens.colorNeutralForeground1,
   },
+  nav: {
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalXXL} 0`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  main: { padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalXXL}` },
 });
+
+type Page = 'computers' | 'settings' | 'audit';
 
 export function App() {
   const isDark = usePrefersDark();
-  const isConnected = useConsole((state) => state.connection !== null);
   return (
     <FluentProvider theme={isDark ? webDarkTheme : webLightTheme}>
-      <Main isConnected={isConnected} />
+      <Shell />
     </FluentProvider>
   );
 }
 
-function Main({ isConnected }: { isConnected: boolean }) {
+function Shell() {
   const styles = useStyles();
-  return <main className={styles.root}>{isConnected ? <SearchView /> : <ConnectView />}</main>;
+  const isConnected = useConsole((state) => state.connection !== null);
+  const [page, setPage] = useState<Page>('computers');
+  return (
+    <div className={styles.root}>
+      <nav className={styles.nav} aria-label="LAPS Console">
+        <TabList selectedValue={page} onTabSelect={(_event, data) => setPage(data.value as Page)}>
+          <Tab value="computers">Computers</Tab>
+          <Tab value="settings">Settings</Tab>
+          <Tab value="audit">Audit log</Tab>
+        </TabList>
+      </nav>
+      <main className={styles.main}>
+        {page === 'settings' ? (
+          <SettingsView />
+        ) : page === 'audit' ? (
+          <AuditView />
+        ) : isConnected ? (
+          <SearchView />
+        ) : (
+          <ConnectView />
+        )}
+      </main>
+    </div>
+  );
 }

@@ -14,6 +14,8 @@ export const CHANNELS = [
   'computer.setExpiration',
   'settings.get',
   'settings.set',
+  'audit.list',
+  'audit.verify',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

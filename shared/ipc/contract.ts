@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import type { Channel } from './channels.js';
 import {
+  auditListLimit,
+  auditProblemKind,
+  auditRecordView,
   clipboardClearSeconds,
   computerHit,
   computerIdentity,
@@ -143,6 +146,38 @@ export const IPC_CONTRACT = {
   },
   'settings.get': { input: empty, output: settings },
   'settings.set': { input: settings, output: settings },
+  'audit.list': {
+    /** Default limit: 200. */
+    input: z.strictObject({ limit: auditListLimit.optional() }),
+    output: z.strictObject({
+      /** Newest first. */
+      records: z.array(auditRecordView).max(1000),
+      /** Lines among the newest `limit` that are not records: `audit.verify` says why. */
+      skippedLines: z.int().min(0),
+    }),
+  },
+  'audit.verify': {
+    input: empty,
+    output: z.discriminatedUnion('ok', [
+      z.strictObject({
+        ok: z.literal(true),
+        records: z.int().min(0),
+        /** The last record's hash: keep it elsewhere to notice a rewrite of the whole log. */
+        lastHash: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+      z.strictObject({
+        ok: z.literal(false),
+        /** Records found intact before the problem. */
+        records: z.int().min(0),
+        problem: z.strictObject({
+          kind: auditProblemKind,
+          /** 1-based line of audit.jsonl; null for a problem of audit.head. */
+          line: z.int().positive().nullable(),
+          message: outputText(2000),
+        }),
+      }),
+    ]),
+  },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 /** What the renderer sends (before defaults). */
@@ -156,3 +191,5 @@ export type ProfileSummary = z.output<typeof profileSummary>;
 export type ProfileFields = z.output<typeof profileFields>;
 export type ComputerHit = z.output<typeof computerHit>;
 export type ConsoleSettings = z.output<typeof settings>;
+export type AuditRecordView = z.output<typeof auditRecordView>;
+export type AuditVerifyView = ChannelOutput<'audit.verify'>;

@@ -143,3 +143,40 @@ export const lapsFlavourView = z.strictObject({
   /** false while encrypted: the password is there but needs decrypting. */
   isPasswordReadable: z.boolean(),
 });
+
+/** How many audit records to list, newest first. */
+export const auditListLimit = z.int().min(1).max(1000);
+
+/**
+ * One audit record as the viewer shows it: what was done, when, to which computer, by whom.
+ * The chain fields (prev, hash) stay in the file; a record never holds a password.
+ */
+export const auditRecordView = z.strictObject({
+  seq: z.int().positive(),
+  time: isoInstant,
+  action: z.enum(['reveal', 'copy', 'expire', 'decrypt', 'rotate', 'export']),
+  computer: outputText(4096),
+  dn: outputText(8192),
+  source: lapsSource.nullable(),
+  /** For expire, the new expiration (ISO 8601 or "never"); otherwise null. */
+  detail: outputText(4096).nullable(),
+  actor: z.strictObject({
+    /** The operating-system account that ran the tool. */
+    osUser: outputText(1024),
+    /** The bind name, or "kerberos". */
+    identity: outputText(1024),
+    /** The DC the action went to. */
+    server: outputText(1024).nullable(),
+  }),
+  app: z.enum(['lapsctl', 'console']),
+});
+
+export const auditProblemKind = z.enum([
+  'edited',
+  'removed',
+  'reordered',
+  'inserted',
+  'unparsable',
+  'truncated',
+  'unconfirmed',
+]);

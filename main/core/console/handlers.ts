@@ -21,6 +21,7 @@ import {
   type ConsoleConnection,
 } from './connection-registry.js';
 import type {
+  AuditLogReader,
   AuditRecorder,
   Caller,
   ClipboardPort,
@@ -40,6 +41,8 @@ export interface ConsoleContext {
   readonly directory: DirectoryPort;
   /** Called on every reveal, copy and expiry change; a throw refuses the action. */
   readonly audit: AuditRecorder;
+  /** The same log, read back for the viewer. */
+  readonly auditLog: AuditLogReader;
   readonly now?: () => Date;
 }
 
@@ -57,6 +60,8 @@ export interface ConsoleService {
   /** The app quits: clear our clipboard contents, close every connection. */
   dispose(): Promise<void>;
 }
+
+export const DEFAULT_AUDIT_LIST_LIMIT = 200;
 
 export function createConsoleService(context: ConsoleContext): ConsoleService {
   const clipboard = new ClipboardGuard(context.clipboard);
@@ -313,6 +318,41 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
 
     'settings.get': () => context.settings.get(),
     'settings.set': (input) => context.settings.set({ ...input }),
+
+    async 'audit.list'(input) {
+      const { records, skippedLines } = await context.auditLog.recent(
+        input.limit ?? DEFAULT_AUDIT_LIST_LIMIT,
+      );
+      // Field by field: the chain's prev and hash stay in the file, and nothing the file may
+      // hold beyond a record's fields can reach the page.
+      return {
+        records: records
+          .map((record) => ({
+            seq: record.seq,
+            time: record.time,
+            action: record.action,
+            computer: record.computer,
+            dn: record.dn,
+            source: record.source,
+            detail: record.detail,
+            actor: {
+              osUser: record.actor.osUser,
+              identity: record.actor.identity,
+              server: record.actor.server,
+            },
+            app: record.app,
+          }))
+          .reverse(),
+        skippedLines,
+      };
+    },
+
+    async 'audit.verify'() {
+      const result = await context.auditLog.verify();
+      if (result.ok) return { ok: true, records: result.records, lastHash: result.lastHash };
+      const { kind, line, message } = result.problem;
+      return { ok: false, records: result.records, problem: { kind, line, message } };
+    },
   };
 
   return {

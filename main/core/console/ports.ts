@@ -1,6 +1,7 @@
 // What the console's handlers need from the outside world, as interfaces: main/app implements
 // them with Electron (safeStorage, clipboard), the test host with plain Node.
-import type { AuditEvent } from '../audit/audit-record.js';
+import type { AuditEvent, AuditRecord } from '../audit/audit-record.js';
+import type { AuditVerifyResult } from '../audit/audit-verify.js';
 import type { ComputerSearchHit } from '../directory/computers.js';
 import type { ExpirationResult } from '../directory/expiration.js';
 import type { ComputerLapsState } from '../laps/laps-state.js';
@@ -44,6 +45,16 @@ export interface ProfileRepository {
 
 /** Appends one event to the audit log; throws (and the action is refused) when it cannot. */
 export type AuditRecorder = (event: AuditEvent) => Promise<void>;
+
+/** Reads the same audit log back, for the viewer. */
+export interface AuditLogReader {
+  /** The last `limit` lines' records, oldest first, and how many of those lines were not records. */
+  recent(
+    limit: number,
+  ): Promise<{ readonly records: readonly AuditRecord[]; readonly skippedLines: number }>;
+  /** Checks the whole chain and the head. */
+  verify(): Promise<AuditVerifyResult>;
+}
 
 export interface DirectoryInfo {
   readonly server: string;

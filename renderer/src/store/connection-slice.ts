@@ -28,6 +28,7 @@ export const createConnectionSlice =
     },
     async disconnect() {
       const { connection } = get();
+      get().closeComputerProperties();
       get().resetSearch();
       set({ connection: null });
       if (connection) await api.connection.close({ connectionId: connection.connectionId });

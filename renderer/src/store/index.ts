@@ -1,5 +1,5 @@
 import { lapsApi } from '../laps.js';
 import { createConsoleStore } from './store.js';
 
-/** The app's store, over window.laps. */
-export const useConsole = createConsoleStore(lapsApi());
+/** The app's store, over window.laps; recent computers in localStorage. */
+export const useConsole = createConsoleStore(lapsApi(), window.localStorage);

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { LapsApi } from '../../../shared/ipc/api.js';
-import type { ChannelOutput, ProfileSummary } from '../../../shared/ipc/contract.js';
-import type { IpcErrorInfo } from '../../../shared/ipc/result.js';
+import type { ChannelInput, ChannelOutput, ProfileSummary } from '../../../shared/ipc/contract.js';
+import type { IpcErrorInfo, Result } from '../../../shared/ipc/result.js';
 import type { ConsoleState } from './store.js';
 
 export type ConnectionTest =
@@ -17,11 +17,20 @@ export interface ProfilesSlice {
   readonly connectionTests: Readonly<Record<string, ConnectionTest>>;
   loadProfiles: () => Promise<void>;
   testConnection: (name: string) => Promise<void>;
+  /** Saves and reloads the list; the password (if any) goes to main's protected store only. */
+  saveProfile: (
+    input: ChannelInput<'profile.save'>,
+  ) => Promise<Result<ChannelOutput<'profile.save'>>>;
+  deleteProfile: (name: string) => Promise<Result<null>>;
+  /** Tests a profile being edited; its password is used once and kept nowhere. */
+  testDraft: (
+    input: ChannelInput<'connection.test'>,
+  ) => Promise<Result<ChannelOutput<'connection.test'>>>;
 }
 
 export const createProfilesSlice =
   (api: LapsApi): StateCreator<ConsoleState, [], [], ProfilesSlice> =>
-  (set) => ({
+  (set, get) => ({
     profiles: [],
     profilesStatus: 'idle',
     profilesError: null,
@@ -43,4 +52,15 @@ export const createProfilesSlice =
           : { state: 'failed', error: result.error },
       );
     },
+    async saveProfile(input) {
+      const result = await api.profile.save(input);
+      if (result.ok) await get().loadProfiles();
+      return result;
+    },
+    async deleteProfile(name) {
+      const result = await api.profile.delete({ name });
+      if (result.ok) await get().loadProfiles();
+      return result;
+    },
+    testDraft: (input) => api.connection.test(input),
   });

@@ -13,11 +13,19 @@ describe('every web contents', () => {
     setWindowOpenHandler: (handler: Listener) => (openHandler = handler),
   } as unknown as Pick<WebContents, 'on' | 'setWindowOpenHandler'>);
 
-  it.each(['will-navigate', 'will-redirect', 'will-attach-webview'])('refuses %s', (name) => {
-    const event = { preventDefault: vi.fn() };
-    listeners.get(name)?.(event, 'https://evil.example/');
-    expect(event.preventDefault).toHaveBeenCalled();
-  });
+  it.each(['will-navigate', 'will-frame-navigate', 'will-redirect', 'will-attach-webview'])(
+    'refuses %s',
+    (name) => {
+      const listener = listeners.get(name);
+      expect(listener, `a ${name} listener`).toBeDefined();
+      // Another origin, and the app's own URL alike: the page never navigates.
+      for (const url of ['https://evil.example/', 'laps-console://app/index.html']) {
+        const event = { preventDefault: vi.fn(), url };
+        listener?.(event, url);
+        expect(event.preventDefault, url).toHaveBeenCalled();
+      }
+    },
+  );
 
   it('opens no new window', () => {
     expect(openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });

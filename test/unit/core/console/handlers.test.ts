@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { appendAuditRecord, auditLogPaths } from '../../../../main/core/audit/audit-log.js';
+import { fileAuditLogReader } from '../../../../main/core/console/audit-log-reader.js';
 import { ConnectionRegistry } from '../../../../main/core/console/connection-registry.js';
 import { dispatch } from '../../../../main/core/console/dispatch.js';
 import {
@@ -117,6 +119,7 @@ beforeEach(async () => {
     connections: new ConnectionRegistry(),
     directory,
     audit: audit.record,
+    auditLog: fileAuditLogReader(auditLogPaths(configDir)),
     now: () => new Date('2026-11-23T12:00:00.000Z'),
   });
   await writeProfiles({
@@ -505,6 +508,100 @@ describe('settings', () => {
   });
 });
 
+describe('the audit viewer (audit.list, audit.verify) over the real log', () => {
+  let logged: ConsoleService;
+
+  beforeEach(() => {
+    const paths = auditLogPaths(configDir);
+    logged = createConsoleService({
+      ...contextOf(),
+      audit: (event) => appendAuditRecord(paths, event).then(() => undefined),
+    });
+  });
+
+  afterEach(() => logged.dispose());
+
+  async function loggedValue(channel: Channel, input: unknown): Promise<Record<string, unknown>> {
+    const result = await dispatch(logged.handlers, channel, input, WINDOW);
+    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+    return result.value as Record<string, unknown>;
+  }
+
+  async function revealTwiceAndExpire(): Promise<void> {
+    const { connectionId } = (await loggedValue('connection.open', { name: 'lab' })) as {
+      connectionId: string;
+    };
+    await loggedValue('computer.reveal', { connectionId, dn: DN });
+    await loggedValue('computer.reveal', { connectionId, dn: DN, source: 'legacy' });
+    await loggedValue('computer.setExpiration', { connectionId, dn: DN, at: null });
+  }
+
+  it('lists nothing and verifies an empty log when nothing was done yet', async () => {
+    expect(await loggedValue('audit.list', {})).toEqual({ records: [], skippedLines: 0 });
+    expect(await loggedValue('audit.verify', {})).toMatchObject({ ok: true, records: 0 });
+  });
+
+  it('lists the newest records first, without the chain fields or any password', async () => {
+    await revealTwiceAndExpire();
+    const { records } = (await loggedValue('audit.list', { limit: 10 })) as {
+      records: Record<string, unknown>[];
+    };
+    expect(records.map((record) => [record.seq, record.action, record.source])).toEqual([
+      [3, 'expire', 'windows-laps'],
+      [2, 'reveal', 'legacy'],
+      [1, 'reveal', 'windows-laps'],
+    ]);
+    expect(records[0]).toMatchObject({ computer: 'PC0001', dn: DN, app: 'console' });
+    expect(Object.keys(records[0] ?? {}).sort()).toEqual(
+      ['action', 'actor', 'app', 'computer', 'detail', 'dn', 'seq', 'source', 'time'].sort(),
+    );
+    const text = JSON.stringify(records);
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain('legacy-pw');
+    expect(text).not.toMatch(/"(hash|prev)"/);
+  });
+
+  it('lists only the newest `limit` records', async () => {
+    await revealTwiceAndExpire();
+    const { records } = (await loggedValue('audit.list', { limit: 2 })) as {
+      records: { seq: number }[];
+    };
+    expect(records.map((record) => record.seq)).toEqual([3, 2]);
+  });
+
+  it('verifies an intact chain, and names the first edited line once one is changed', async () => {
+    await revealTwiceAndExpire();
+    expect(await loggedValue('audit.verify', {})).toMatchObject({ ok: true, records: 3 });
+    const { log } = auditLogPaths(configDir);
+    const lines = (await readFile(log, 'utf8')).split('\n');
+    lines[1] = (lines[1] ?? '').replace('"reveal"', '"copy"');
+    await writeFile(log, lines.join('\n'));
+    expect(await loggedValue('audit.verify', {})).toEqual({
+      ok: false,
+      records: 1,
+      problem: { kind: 'edited', line: 2, message: expect.any(String) as string },
+    });
+  });
+
+  it('refuses hostile audit.list inputs before reading the log', async () => {
+    for (const input of [
+      { limit: 0 },
+      { limit: 1001 },
+      { limit: '5' },
+      { limit: 5, path: '/etc/passwd' },
+      JSON.parse('{"__proto__":{"limit":5}}') as unknown,
+      null,
+    ])
+      expect(await dispatch(logged.handlers, 'audit.list', input, WINDOW)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-request' },
+      });
+    expect(
+      await dispatch(logged.handlers, 'audit.verify', { path: '../audit.jsonl' }, WINDOW),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+});
+
 describe('dispatch', () => {
   it('refuses an unknown channel and a malformed input before any handler runs', async () => {
     expect(await dispatch(service.handlers, 'computer.delete', {}, WINDOW)).toMatchObject({
@@ -555,5 +652,6 @@ function contextOf() {
     connections: new ConnectionRegistry(),
     directory,
     audit: audit.record,
+    auditLog: fileAuditLogReader(auditLogPaths(configDir)),
   };
 }

@@ -120,6 +120,53 @@ describe('the IPC contract', () => {
       expect(output.safeParse({ ...reply, password: 'x' }).success).toBe(false);
     });
 
+    const auditRecord = {
+      seq: 1,
+      time: '2026-11-23T12:00:00.000Z',
+      action: 'reveal',
+      computer: 'PC0001',
+      dn: identity.dn,
+      source: 'windows-laps',
+      detail: null,
+      actor: { osUser: 'alice', identity: 'helpdesk@lab.test', server: 'ldaps://dc1:636' },
+      app: 'console',
+    };
+
+    it('lets audit.list carry records, and refuses one with a chain field or a password', () => {
+      const { output } = IPC_CONTRACT['audit.list'];
+      expect(output.safeParse({ records: [auditRecord], skippedLines: 0 }).success).toBe(true);
+      for (const extra of [{ hash: 'a'.repeat(64) }, { prev: '0'.repeat(64) }, { password: 'x' }])
+        expect(
+          output.safeParse({ records: [{ ...auditRecord, ...extra }], skippedLines: 0 }).success,
+        ).toBe(false);
+      expect(
+        output.safeParse({
+          records: [{ ...auditRecord, actor: { ...auditRecord.actor, password: 'x' } }],
+          skippedLines: 0,
+        }).success,
+      ).toBe(false);
+    });
+
+    it('lets audit.verify say intact, or name the first problem, and nothing else', () => {
+      const { output } = IPC_CONTRACT['audit.verify'];
+      expect(output.safeParse({ ok: true, records: 3, lastHash: 'a'.repeat(64) }).success).toBe(
+        true,
+      );
+      const damaged = {
+        ok: false,
+        records: 1,
+        problem: { kind: 'edited', line: 2, message: 'line 2 was edited' },
+      };
+      expect(output.safeParse(damaged).success).toBe(true);
+      expect(
+        output.safeParse({ ...damaged, problem: { ...damaged.problem, line: null } }).success,
+      ).toBe(true);
+      expect(
+        output.safeParse({ ...damaged, problem: { ...damaged.problem, kind: 'fine' } }).success,
+      ).toBe(false);
+      expect(output.safeParse({ ...damaged, ok: true }).success).toBe(false);
+    });
+
     it('refuses times that are not ISO 8601 UTC', () => {
       const { output } = IPC_CONTRACT['computer.setExpiration'];
       const reply = { computer: 'PC0001', dn: identity.dn, flavours: ['legacy'] };

@@ -1,6 +1,4 @@
 import {
-  Badge,
-  Body1,
   Button,
   Caption1,
   Card,
@@ -14,18 +12,29 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { ProfileSummary } from '../../../shared/ipc/contract.js';
+import { ErrorBar } from '../errors/ErrorBar.js';
 import { useConsole } from '../store/index.js';
+import { ProfileEditor } from './ProfileEditor.js';
+import { EMPTY_DRAFT, draftFromSummary } from './profile-draft.js';
 import type { ConnectionTest } from '../store/profiles-slice.js';
 
 const useStyles = makeStyles({
   view: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  columns: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalXXL,
+    alignItems: 'flex-start',
+    flexWrap: 'wrap',
+  },
+  header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
   list: {
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalM,
-    maxWidth: '760px',
+    flex: '1 1 420px',
+    maxWidth: '680px',
   },
   title: { margin: 0 },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, whiteSpace: 'nowrap' },
@@ -46,6 +55,9 @@ export function ConnectView() {
   const error = useConsole((state) => state.profilesError);
   const connectError = useConsole((state) => state.connectError);
   const loadProfiles = useConsole((state) => state.loadProfiles);
+  // The profile being edited: a saved one by name, or '' for a new one.
+  const [editing, setEditing] = useState<string | null>(null);
+  const edited = profiles.find((profile) => profile.name === editing);
 
   useEffect(() => {
     void loadProfiles();
@@ -53,9 +65,12 @@ export function ConnectView() {
 
   return (
     <section className={styles.view} aria-labelledby="connect-title">
-      <Title2 as="h1" id="connect-title" className={styles.title}>
-        Connect to a directory
-      </Title2>
+      <div className={styles.header}>
+        <Title2 as="h1" id="connect-title" className={styles.title}>
+          Connect to a directory
+        </Title2>
+        <Button onClick={() => setEditing('')}>New profile</Button>
+      </div>
       {status === 'loading' && <Spinner size="small" label="Reading saved profiles…" />}
       {error && <ErrorBar title="Cannot read the saved profiles" error={error} />}
       {connectError && <ErrorBar title="Cannot connect" error={connectError} />}
@@ -67,16 +82,31 @@ export function ConnectView() {
           </MessageBarBody>
         </MessageBar>
       )}
-      <div className={styles.list} role="list" aria-label="Connection profiles">
-        {profiles.map((profile) => (
-          <ProfileCard key={profile.name} profile={profile} />
-        ))}
+      <div className={styles.columns}>
+        <div className={styles.list} role="list" aria-label="Connection profiles">
+          {profiles.map((profile) => (
+            <ProfileCard
+              key={profile.name}
+              profile={profile}
+              onEdit={() => setEditing(profile.name)}
+            />
+          ))}
+        </div>
+        {editing !== null && (
+          <ProfileEditor
+            key={editing}
+            initial={edited ? draftFromSummary(edited) : EMPTY_DRAFT}
+            isNew={edited === undefined}
+            hasSavedPassword={edited?.passwordSource === 'saved'}
+            onDone={() => setEditing(null)}
+          />
+        )}
       </div>
     </section>
   );
 }
 
-function ProfileCard({ profile }: { profile: ProfileSummary }) {
+function ProfileCard({ profile, onEdit }: { profile: ProfileSummary; onEdit: () => void }) {
   const styles = useStyles();
   const test = useConsole((state) => state.connectionTests[profile.name]);
   const connectingTo = useConsole((state) => state.connectingTo);
@@ -104,6 +134,7 @@ function ProfileCard({ profile }: { profile: ProfileSummary }) {
         }
         action={
           <div className={styles.actions}>
+            <Button onClick={onEdit}>Edit</Button>
             <Button
               onClick={() => void testConnection(profile.name)}
               disabled={test?.state === 'testing'}
@@ -135,26 +166,6 @@ function TestOutcome({ test }: { test: ConnectionTest }) {
         Signed in to {test.info.server}
         {test.info.dnsHostName ? ` (${test.info.dnsHostName})` : ''}, domain{' '}
         {test.info.defaultNamingContext}.
-      </MessageBarBody>
-    </MessageBar>
-  );
-}
-
-export function ErrorBar({
-  title,
-  error,
-}: {
-  title: string;
-  error: { code: string; message: string };
-}) {
-  return (
-    <MessageBar intent="error">
-      <MessageBarBody>
-        <MessageBarTitle>{title}</MessageBarTitle>
-        <Body1>{error.message}</Body1>{' '}
-        <Badge appearance="outline" color="danger">
-          {error.code}
-        </Badge>
       </MessageBarBody>
     </MessageBar>
   );
