@@ -232,54 +232,62 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
     });
   });
 
-  it('picks the legacy password when a computer has both flavours', async () => {
-    const { context, page } = await openPage('light');
-    await connect(page, 'lab');
-    await openComputer(page, both.name);
-    const dialog = page.getByRole('dialog', { name: `${both.name} Properties` });
-    await dialog.getByRole('radio', { name: 'Legacy LAPS' }).check();
-    await dialog.getByRole('button', { name: 'Show password' }).click();
-    const shown = dialog.getByRole('textbox', {
-      name: 'LAPS local admin account password',
-      exact: true,
-    });
-    await expect(shown.textContent()).resolves.toBe(both.legacy?.password);
-    await dialog.getByRole('radio', { name: 'Windows LAPS' }).check();
-    await dialog.getByRole('textbox', { name: /hidden/ }).waitFor();
-    await screenshot(page, 'properties-two-flavours-light');
-    await context.close();
-  });
+  it.each(['light', 'dark'] as const)(
+    'picks the legacy password when a computer has both flavours (%s theme)',
+    async (scheme) => {
+      const { context, page } = await openPage(scheme);
+      await connect(page, 'lab');
+      await openComputer(page, both.name);
+      const dialog = page.getByRole('dialog', { name: `${both.name} Properties` });
+      await dialog.getByRole('radio', { name: 'Legacy LAPS' }).check();
+      await dialog.getByRole('button', { name: 'Show password' }).click();
+      const shown = dialog.getByRole('textbox', {
+        name: 'LAPS local admin account password',
+        exact: true,
+      });
+      await expect(shown.textContent()).resolves.toBe(both.legacy?.password);
+      await dialog.getByRole('radio', { name: 'Windows LAPS' }).check();
+      await dialog.getByRole('textbox', { name: /hidden/ }).waitFor();
+      await screenshot(page, `properties-two-flavours-${scheme}`);
+      await context.close();
+    },
+  );
 
-  it('says when a password is encrypted, and when there is none', async () => {
-    const simplyNamed = (predicate: (computer: LabComputer) => boolean, what: string) => {
-      const found = lab.computers.find(
-        (c) => predicate(c) && !c.disabled && /^[A-Za-z0-9-]+$/.test(c.name),
+  it.each(['light', 'dark'] as const)(
+    'says when a password is encrypted, and when there is none (%s theme)',
+    async (scheme) => {
+      const simplyNamed = (predicate: (computer: LabComputer) => boolean, what: string) => {
+        const found = lab.computers.find(
+          (c) => predicate(c) && !c.disabled && /^[A-Za-z0-9-]+$/.test(c.name),
+        );
+        if (!found) throw new Error(`the lab seed has no ${what}`);
+        return found;
+      };
+      const encrypted = simplyNamed(
+        (c) => c.flavours.join() === 'windows-laps-encrypted',
+        'computer with only an encrypted password',
       );
-      if (!found) throw new Error(`the lab seed has no ${what}`);
-      return found;
-    };
-    const encrypted = simplyNamed(
-      (c) => c.flavours.join() === 'windows-laps-encrypted',
-      'computer with only an encrypted password',
-    );
-    const none = simplyNamed((c) => c.flavours.length === 0, 'computer without LAPS');
-    const { context, page } = await openPage('light');
-    await connect(page, 'lab');
-    await openComputer(page, encrypted.name);
-    let dialog = page.getByRole('dialog', { name: `${encrypted.name} Properties` });
-    await dialog.getByText(/Decryption arrives in a later version/).waitFor();
-    expect(await dialog.getByRole('button', { name: 'Show password' }).isDisabled()).toBe(true);
-    expect(await dialog.getByRole('button', { name: 'Copy password' }).isDisabled()).toBe(true);
-    await screenshot(page, 'properties-encrypted-light');
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
-    await openComputer(page, none.name);
-    dialog = page.getByRole('dialog', { name: `${none.name} Properties` });
-    await dialog.getByText('No LAPS password: this computer has no LAPS attribute set.').waitFor();
-    expect(await dialog.getByRole('button', { name: 'Show password' }).isDisabled()).toBe(true);
-    await screenshot(page, 'properties-no-laps-light');
-    await context.close();
-  });
+      const none = simplyNamed((c) => c.flavours.length === 0, 'computer without LAPS');
+      const { context, page } = await openPage(scheme);
+      await connect(page, 'lab');
+      await openComputer(page, encrypted.name);
+      let dialog = page.getByRole('dialog', { name: `${encrypted.name} Properties` });
+      await dialog.getByText(/Decryption arrives in a later version/).waitFor();
+      expect(await dialog.getByRole('button', { name: 'Show password' }).isDisabled()).toBe(true);
+      expect(await dialog.getByRole('button', { name: 'Copy password' }).isDisabled()).toBe(true);
+      await screenshot(page, `properties-encrypted-${scheme}`);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      await openComputer(page, none.name);
+      dialog = page.getByRole('dialog', { name: `${none.name} Properties` });
+      await dialog
+        .getByText('No LAPS password: this computer has no LAPS attribute set.')
+        .waitFor();
+      expect(await dialog.getByRole('button', { name: 'Show password' }).isDisabled()).toBe(true);
+      await screenshot(page, `properties-no-laps-${scheme}`);
+      await context.close();
+    },
+  );
 
   describe.each(['light', 'dark'] as const)('in the %s theme', (scheme) => {
     it('sets a new expiration on Apply after confirming, and shows what the DC read back', async () => {
