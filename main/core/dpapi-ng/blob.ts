@@ -1,0 +1,157 @@
+import { DerReader, TAG, decodeOid, decodeSmallInteger, malformed } from './der.js';
+
+/**
+ * The DPAPI-NG protected blob NCryptProtectSecret writes: a CMS ContentInfo (RFC 5652 3) holding
+ * EnvelopedData (RFC 5652 6.1) with one KEKRecipientInfo (RFC 5652 6.2.3) whose key identifier is
+ * an MS-GKDI KeyIdentifier (MS-GKDI 2.2.4) and whose other key attribute is the protection
+ * descriptor; the content is AES-256-GCM (RFC 5084). Windows LAPS leaves the encrypted content out
+ * of the DER and appends ciphertext || tag after it; generic blobs carry it inside as [0].
+ */
+export interface DpapiNgBlob {
+  /** The raw MS-GKDI KeyIdentifier bytes (parse with parseKeyIdentifier). */
+  readonly keyIdentifier: Uint8Array;
+  /** The protection descriptor's SID, e.g. "S-1-5-21-...-512". */
+  readonly protectionSid: string;
+  /** The AES-256 wrapped content-encryption key (RFC 3394). */
+  readonly encryptedKey: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly tagLength: number;
+  /** Ciphertext followed by the GCM tag. */
+  readonly encryptedContent: Uint8Array;
+}
+
+const OID_ENVELOPED_DATA = '1.2.840.113549.1.7.3';
+const OID_DATA = '1.2.840.113549.1.7.1';
+const OID_PROTECTION_DESCRIPTOR_TYPE = '1.3.6.1.4.1.311.74.1';
+const OID_SID_PROTECTION_DESCRIPTOR = '1.3.6.1.4.1.311.74.1.1';
+const OID_AES256_WRAP = '2.16.840.1.101.3.4.1.45';
+const OID_AES256_GCM = '2.16.840.1.101.3.4.1.46';
+
+const TAG_CONTEXT_0_CONSTRUCTED = 0xa0;
+const TAG_CONTEXT_0_PRIMITIVE = 0x80;
+const TAG_CONTEXT_1_CONSTRUCTED = 0xa1;
+const TAG_CONTEXT_2_CONSTRUCTED = 0xa2;
+
+export function parseDpapiNgBlob(data: Uint8Array): DpapiNgBlob {
+  const outer = new DerReader(data);
+  const contentInfo = outer.read(TAG.SEQUENCE, 'ContentInfo');
+  const trailing = outer.rest();
+
+  const ci = new DerReader(contentInfo.content);
+  const contentType = decodeOid(ci.read(TAG.OID, 'content type').content, 'content type');
+  if (contentType !== OID_ENVELOPED_DATA) throw malformed('the content is not EnvelopedData');
+  const explicit = new DerReader(ci.read(TAG_CONTEXT_0_CONSTRUCTED, 'content').content);
+  ci.end('ContentInfo');
+  const enveloped = new DerReader(explicit.read(TAG.SEQUENCE, 'EnvelopedData').content);
+  explicit.end('content');
+
+  const version = decodeSmallInteger(enveloped.read(TAG.INTEGER, 'version').content, 'version');
+  if (version !== 2) throw malformed(`EnvelopedData version ${version} is not 2`);
+  enveloped.readOptional(TAG_CONTEXT_0_CONSTRUCTED, 'originatorInfo');
+  const recipients = new DerReader(enveloped.read(TAG.SET, 'recipientInfos').content);
+  const kekri = new DerReader(
+    recipients.read(TAG_CONTEXT_2_CONSTRUCTED, 'KEKRecipientInfo').content,
+  );
+  recipients.end('recipientInfos (only one KEK recipient is supported)');
+  const eci = new DerReader(enveloped.read(TAG.SEQUENCE, 'EncryptedContentInfo').content);
+  enveloped.readOptional(TAG_CONTEXT_1_CONSTRUCTED, 'unprotectedAttrs');
+  enveloped.end('EnvelopedData');
+
+  // KEKRecipientInfo ::= SEQUENCE { version (4), kekid, keyEncryptionAlgorithm, encryptedKey }
+  const kekVersion = decodeSmallInteger(
+    kekri.read(TAG.INTEGER, 'KEK version').content,
+    'KEK version',
+  );
+  if (kekVersion !== 4) throw malformed(`KEKRecipientInfo version ${kekVersion} is not 4`);
+  const kekid = new DerReader(kekri.read(TAG.SEQUENCE, 'KEKIdentifier').content);
+  const keyIdentifier = kekid.read(TAG.OCTET_STRING, 'keyIdentifier').content;
+  kekid.readOptional(TAG.GENERALIZED_TIME, 'KEK date');
+  const other = new DerReader(kekid.read(TAG.SEQUENCE, 'OtherKeyAttribute').content);
+  kekid.end('KEKIdentifier');
+  const keyAttrId = decodeOid(other.read(TAG.OID, 'keyAttrId').content, 'keyAttrId');
+  if (keyAttrId !== OID_PROTECTION_DESCRIPTOR_TYPE)
+    throw malformed('the key attribute is not a protection descriptor');
+  const protectionSid = parseProtectionDescriptor(
+    other.read(TAG.SEQUENCE, 'protection descriptor').content,
+  );
+  other.end('OtherKeyAttribute');
+
+  const kea = new DerReader(kekri.read(TAG.SEQUENCE, 'keyEncryptionAlgorithm').content);
+  const keaOid = decodeOid(
+    kea.read(TAG.OID, 'key encryption algorithm').content,
+    'key encryption algorithm',
+  );
+  if (keaOid !== OID_AES256_WRAP)
+    throw malformed('the key encryption algorithm is not AES-256 key wrap');
+  const encryptedKey = kekri.read(TAG.OCTET_STRING, 'encryptedKey').content;
+  kekri.end('KEKRecipientInfo');
+  if (encryptedKey.length !== 40)
+    throw malformed(`the wrapped key is ${encryptedKey.length} bytes, not 40`);
+
+  // EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm, [0] encryptedContent OPTIONAL }
+  const eciType = decodeOid(
+    eci.read(TAG.OID, 'encrypted content type').content,
+    'encrypted content type',
+  );
+  if (eciType !== OID_DATA) throw malformed('the encrypted content type is not id-data');
+  const cea = new DerReader(eci.read(TAG.SEQUENCE, 'content encryption algorithm').content);
+  const ceaOid = decodeOid(
+    cea.read(TAG.OID, 'content encryption algorithm').content,
+    'content encryption algorithm',
+  );
+  if (ceaOid !== OID_AES256_GCM)
+    throw malformed('the content encryption algorithm is not AES-256-GCM');
+  // GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen INTEGER DEFAULT 12 } (RFC 5084 3.2)
+  const gcm = new DerReader(cea.read(TAG.SEQUENCE, 'GCM parameters').content);
+  cea.end('content encryption algorithm');
+  const nonce = gcm.read(TAG.OCTET_STRING, 'GCM nonce').content;
+  const icv = gcm.readOptional(TAG.INTEGER, 'GCM tag length');
+  gcm.end('GCM parameters');
+  const tagLength = icv === undefined ? 12 : decodeSmallInteger(icv.content, 'GCM tag length');
+  if (nonce.length !== 12) throw malformed(`the GCM nonce is ${nonce.length} bytes, not 12`);
+  if (tagLength !== 16) throw malformed(`the GCM tag length is ${tagLength}, not 16`);
+  const inner = eci.readOptional(TAG_CONTEXT_0_PRIMITIVE, 'encryptedContent');
+  eci.end('EncryptedContentInfo');
+
+  if (inner !== undefined && trailing.length > 0)
+    throw malformed('the content is both inside and after the envelope');
+  const encryptedContent = inner?.content ?? trailing;
+  if (encryptedContent.length < tagLength)
+    throw malformed('the encrypted content is shorter than its tag');
+  return { keyIdentifier, protectionSid, encryptedKey, nonce, tagLength, encryptedContent };
+}
+
+/**
+ * The SID protection descriptor (MS-GKDI 3.1.4.1.1 ... as Windows encodes it):
+ * SEQ { OID 1.3.6.1.4.1.311.74.1.1, SEQ { SEQ { SEQ { UTF8 "SID", UTF8 sid } } } }.
+ */
+function parseProtectionDescriptor(content: Uint8Array): string {
+  const pd = new DerReader(content);
+  const type = decodeOid(
+    pd.read(TAG.OID, 'protection descriptor type').content,
+    'protection descriptor type',
+  );
+  if (type !== OID_SID_PROTECTION_DESCRIPTOR)
+    throw malformed('the protection descriptor is not a SID descriptor');
+  const l1 = new DerReader(pd.read(TAG.SEQUENCE, 'protection descriptor').content);
+  pd.end('protection descriptor');
+  const l2 = new DerReader(l1.read(TAG.SEQUENCE, 'protection descriptor').content);
+  l1.end('protection descriptor (only one SID is supported)');
+  const pair = new DerReader(l2.read(TAG.SEQUENCE, 'protection descriptor').content);
+  l2.end('protection descriptor (only one SID is supported)');
+  const name = utf8(pair.read(TAG.UTF8_STRING, 'descriptor name').content);
+  const value = utf8(pair.read(TAG.UTF8_STRING, 'descriptor value').content);
+  pair.end('protection descriptor');
+  if (name !== 'SID') throw malformed(`the protection descriptor is "${name}", not SID`);
+  if (!/^S-1-\d{1,15}(-\d{1,10}){0,15}$/.test(value))
+    throw malformed('the protection descriptor SID is not a SID');
+  return value;
+}
+
+function utf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw malformed('a descriptor string is not UTF-8');
+  }
+}
