@@ -4,22 +4,16 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Attribute, Change, Client } from 'ldapts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../fixtures/test-host/host.js';
+import { restoreSeededExpirations } from '../lab/lab-admin.js';
 import { requireLab, type LabComputer } from '../lab/lab-env.js';
 import { collectPageProblems, launchChromium, requireChromium, screenshot } from './browser.js';
 
 const lab = requireLab();
 const chromiumPath = requireChromium();
 
-const ATTRIBUTE = {
-  windowsLaps: 'msLAPS-PasswordExpirationTime',
-  legacy: 'ms-Mcs-AdmPwdExpirationTime',
-} as const;
-const fileTime = (iso: string) =>
-  (BigInt(Date.parse(iso)) * 10_000n + 116_444_736_000_000_000n).toString();
 const CLIPBOARD_CLEAR_SECONDS = 5;
 
 describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the lab', () => {
@@ -59,42 +53,7 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
   if (!expiring) throw new Error('the lab seed has no second Windows LAPS workstation');
 
   // Independent of the code under test: put the seeded expirations back with plain ldapts.
-  const restoreExpirations = async () => {
-    const client = new Client({ url: lab.ldapsUrl, tlsOptions: { ca: readFileSync(lab.caFile) } });
-    await client.bind(
-      lab.users.administrator.upn,
-      readFileSync(lab.users.administrator.passwordFile, 'utf8'),
-    );
-    try {
-      for (const computer of touched) {
-        const changes: Change[] = [];
-        const windowsExpires = computer.windowsLaps?.expires ?? computer.encrypted?.expires;
-        if (windowsExpires)
-          changes.push(
-            new Change({
-              operation: 'replace',
-              modification: new Attribute({
-                type: ATTRIBUTE.windowsLaps,
-                values: [fileTime(windowsExpires)],
-              }),
-            }),
-          );
-        if (computer.legacy)
-          changes.push(
-            new Change({
-              operation: 'replace',
-              modification: new Attribute({
-                type: ATTRIBUTE.legacy,
-                values: [fileTime(computer.legacy.expires)],
-              }),
-            }),
-          );
-        if (changes.length > 0) await client.modify(computer.dn, changes);
-      }
-    } finally {
-      await client.unbind();
-    }
-  };
+  const restoreExpirations = () => restoreSeededExpirations(lab, touched);
 
   beforeAll(async () => {
     configDir = await mkdtemp(join(tmpdir(), 'laps-console-e2e-tab-'));

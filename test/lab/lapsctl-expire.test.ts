@@ -1,17 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { Attribute, Change, Client } from 'ldapts';
+import type { Client } from 'ldapts';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  EXPIRATION_ATTRIBUTE,
+  fileTimeText,
+  restoreSeededExpirations,
+  withLabAdmin,
+} from './lab-admin.js';
 import { requireLab, type LabComputer, type LabUserKey } from './lab-env.js';
 import { errorOf, jsonOf, runLapsctl, signInAs } from './lapsctl.js';
 
 const lab = requireLab();
-
-const ATTRIBUTE = {
-  windowsLaps: 'msLAPS-PasswordExpirationTime',
-  legacy: 'ms-Mcs-AdmPwdExpirationTime',
-} as const;
-const fileTime = (iso: string) =>
-  (BigInt(Date.parse(iso)) * 10_000n + 116_444_736_000_000_000n).toString();
 
 describe.skipIf(!lab)('lapsctl expire against the lab DC', () => {
   if (!lab) return;
@@ -25,23 +23,12 @@ describe.skipIf(!lab)('lapsctl expire against the lab DC', () => {
   };
 
   // Independent of the code under test: read and restore the seeded values with plain ldapts.
-  const withAdmin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ url: lab.ldapsUrl, tlsOptions: { ca: readFileSync(lab.caFile) } });
-    await client.bind(
-      lab.users.administrator.upn,
-      readFileSync(lab.users.administrator.passwordFile, 'utf8'),
-    );
-    try {
-      return await work(client);
-    } finally {
-      await client.unbind();
-    }
-  };
+  const withAdmin = <T>(work: (client: Client) => Promise<T>) => withLabAdmin(lab, work);
   const storedExpirations = (computer: LabComputer) =>
     withAdmin(async (client) => {
       const { searchEntries } = await client.search(computer.dn, {
         scope: 'base',
-        attributes: [ATTRIBUTE.windowsLaps, ATTRIBUTE.legacy],
+        attributes: [EXPIRATION_ATTRIBUTE.windowsLaps, EXPIRATION_ATTRIBUTE.legacy],
       });
       const entry = searchEntries[0];
       // ldapts lists a requested attribute the entry lacks as [].
@@ -49,38 +36,13 @@ describe.skipIf(!lab)('lapsctl expire against the lab DC', () => {
         const found = entry?.[name];
         return found === undefined || (Array.isArray(found) && found.length === 0) ? null : found;
       };
-      return { windowsLaps: value(ATTRIBUTE.windowsLaps), legacy: value(ATTRIBUTE.legacy) };
+      return {
+        windowsLaps: value(EXPIRATION_ATTRIBUTE.windowsLaps),
+        legacy: value(EXPIRATION_ATTRIBUTE.legacy),
+      };
     });
 
-  afterAll(async () => {
-    await withAdmin(async (client) => {
-      for (const computer of touched) {
-        const changes: Change[] = [];
-        const windowsExpires = computer.windowsLaps?.expires ?? computer.encrypted?.expires;
-        if (windowsExpires)
-          changes.push(
-            new Change({
-              operation: 'replace',
-              modification: new Attribute({
-                type: ATTRIBUTE.windowsLaps,
-                values: [fileTime(windowsExpires)],
-              }),
-            }),
-          );
-        if (computer.legacy)
-          changes.push(
-            new Change({
-              operation: 'replace',
-              modification: new Attribute({
-                type: ATTRIBUTE.legacy,
-                values: [fileTime(computer.legacy.expires)],
-              }),
-            }),
-          );
-        if (changes.length > 0) await client.modify(computer.dn, changes);
-      }
-    });
-  });
+  afterAll(() => restoreSeededExpirations(lab, touched));
 
   it('expires now by default, and the DC holds the value read back', async () => {
     const computer = pick(
@@ -94,7 +56,7 @@ describe.skipIf(!lab)('lapsctl expire against the lab DC', () => {
     expect(body).toMatchObject({ computer: computer.name, dn: computer.dn });
     expect(Date.parse(body.expires)).toBeGreaterThanOrEqual(before - 1000);
     expect(Date.parse(body.expires)).toBeLessThanOrEqual(Date.now() + 1000);
-    expect((await storedExpirations(computer)).windowsLaps).toBe(fileTime(body.expires));
+    expect((await storedExpirations(computer)).windowsLaps).toBe(fileTimeText(body.expires));
   });
 
   it('sets a given time on every flavour present', async () => {
@@ -115,8 +77,8 @@ describe.skipIf(!lab)('lapsctl expire against the lab DC', () => {
     );
     expect(body.expires).toBe(at);
     expect(await storedExpirations(computer)).toEqual({
-      windowsLaps: fileTime(at),
-      legacy: fileTime(at),
+      windowsLaps: fileTimeText(at),
+      legacy: fileTimeText(at),
     });
   });
 
@@ -127,7 +89,10 @@ describe.skipIf(!lab)('lapsctl expire against the lab DC', () => {
     );
     const at = '2030-01-01T00:00:00.000Z';
     await runLapsctl(['expire', computer.name, '--at', at, ...as('administrator')]);
-    expect(await storedExpirations(computer)).toEqual({ windowsLaps: null, legacy: fileTime(at) });
+    expect(await storedExpirations(computer)).toEqual({
+      windowsLaps: null,
+      legacy: fileTimeText(at),
+    });
   });
 
   it('lets resetter expire any computer without being able to read its password', async () => {
