@@ -6,17 +6,24 @@ import {
   type LapsPasswordRecord,
 } from '../laps/laps-state.js';
 import { findComputer } from './computers.js';
+import { resolveSidNames } from './sid-names.js';
 import type { DirectorySession } from './session.js';
 
 const READ_ATTRIBUTES = [
   LAPS_ATTRIBUTES.password,
   LAPS_ATTRIBUTES.expiration,
   LAPS_ATTRIBUTES.encryptedPassword,
+  LAPS_ATTRIBUTES.encryptedPasswordHistory,
+  LAPS_ATTRIBUTES.encryptedDsrmPassword,
+  LAPS_ATTRIBUTES.encryptedDsrmPasswordHistory,
   LAPS_ATTRIBUTES.legacyPassword,
   LAPS_ATTRIBUTES.legacyExpiration,
 ];
 
-/** Everything the reader may see of a computer's LAPS passwords (nothing is decrypted here). */
+/**
+ * Everything the reader may see of a computer's LAPS passwords, with the authorized decryptors
+ * of encrypted ones named (nothing is decrypted here).
+ */
 export async function readComputerLaps(
   session: DirectorySession,
   name: string,
@@ -27,7 +34,38 @@ export async function readComputerLaps(
     attributes: READ_ATTRIBUTES,
     action: `read the LAPS password of ${name}`,
   });
-  return readLapsState(entry);
+  return nameDecryptors(session, readLapsState(entry));
+}
+
+async function nameDecryptors(
+  session: DirectorySession,
+  state: ComputerLapsState,
+): Promise<ComputerLapsState> {
+  const sids = [
+    ...state.records.flatMap((record) =>
+      record.encryption ? [record.encryption.authorizedSid] : [],
+    ),
+    ...(state.dsrm ? [state.dsrm.authorizedSid] : []),
+  ];
+  if (sids.length === 0) return state;
+  const names = await resolveSidNames(session, sids);
+  return {
+    ...state,
+    records: state.records.map((record) =>
+      record.encryption
+        ? {
+            ...record,
+            encryption: {
+              ...record.encryption,
+              authorizedName: names.get(record.encryption.authorizedSid) ?? null,
+            },
+          }
+        : record,
+    ),
+    dsrm: state.dsrm
+      ? { ...state.dsrm, authorizedName: names.get(state.dsrm.authorizedSid) ?? null }
+      : null,
+  };
 }
 
 /**

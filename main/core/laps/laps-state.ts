@@ -1,7 +1,8 @@
 import type { Entry } from 'ldapts';
 import { MalformedDataError } from '../errors/laps-error.js';
+import { parseDpapiNgBlob } from '../dpapi-ng/blob.js';
 import { LAPS_ATTRIBUTES } from './attributes.js';
-import { parseEncryptedBlobHeader } from './encrypted-blob-header.js';
+import { ENCRYPTED_HEADER_BYTES, parseEncryptedBlobHeader } from './encrypted-blob-header.js';
 import { parseFileTimeDecimal, type FileTimeValue } from './filetime.js';
 import { parseLapsPasswordJson } from './password-json.js';
 
@@ -16,14 +17,33 @@ export interface ComputerIdentity {
   readonly isDisabled: boolean;
 }
 
+/**
+ * What an encrypted LAPS value says without any key: whose members may decrypt it (the SID in
+ * its protection descriptor) and how many older values the history attribute holds.
+ */
+export interface LapsEncryptionInfo {
+  readonly authorizedSid: string;
+  /** The account name of that SID, when the directory could say (filled in by the reader). */
+  readonly authorizedName: string | null;
+  readonly historyCount: number;
+}
+
 /** One LAPS password the directory holds for a computer, as far as the reader may see it. */
 export interface LapsPasswordRecord {
   readonly source: LapsSource;
+  /** null while encrypted (decryption is its own step). */
   readonly account: string | null;
   /** null while encrypted (decryption is its own step). */
   readonly password: string | null;
   readonly updated: FileTimeValue | null;
   readonly expires: FileTimeValue | null;
+  /** Set for 'windows-laps-encrypted', null for the other sources. */
+  readonly encryption: LapsEncryptionInfo | null;
+}
+
+/** A domain controller's encrypted DSRM password (msLAPS-EncryptedDSRMPassword), unopened. */
+export interface DsrmState extends LapsEncryptionInfo {
+  readonly updated: FileTimeValue | null;
 }
 
 export interface ComputerLapsState {
@@ -37,9 +57,15 @@ export interface ComputerLapsState {
    * the password exists, but the reader lacks the right to read it.
    */
   readonly hiddenSources: readonly ('windows-laps' | 'legacy')[];
+  /** userAccountControl has SERVER_TRUST_ACCOUNT: the object is a domain controller. */
+  readonly isDomainController: boolean;
+  /** The DSRM password of a DC, when the reader can read msLAPS-EncryptedDSRMPassword. */
+  readonly dsrm: DsrmState | null;
 }
 
 const ACCOUNTDISABLE = 0x2;
+/** MS-ADTS 2.2.16 userAccountControl bit of a DC's computer object. */
+const SERVER_TRUST_ACCOUNT = 0x2000;
 
 export function readComputerIdentity(entry: Entry): ComputerIdentity {
   const uac = Number(text(entry, 'userAccountControl') ?? '0');
@@ -70,19 +96,24 @@ export function readLapsState(entry: Entry): ComputerLapsState {
       password: payload.password,
       updated: payload.updated,
       expires: windowsLapsExpires,
+      encryption: null,
     });
   }
-  const encrypted = bytes(entry, LAPS_ATTRIBUTES.encryptedPassword);
+  const encrypted = readEncrypted(
+    entry,
+    computer,
+    LAPS_ATTRIBUTES.encryptedPassword,
+    LAPS_ATTRIBUTES.encryptedPasswordHistory,
+  );
   if (encrypted !== null) {
-    const header = withAttribute(LAPS_ATTRIBUTES.encryptedPassword, computer, () =>
-      parseEncryptedBlobHeader(encrypted),
-    );
+    const { updated, ...encryption } = encrypted;
     records.push({
       source: 'windows-laps-encrypted',
       account: null,
       password: null,
-      updated: header.updated,
+      updated,
       expires: windowsLapsExpires,
+      encryption,
     });
   }
   const legacyPassword = text(entry, LAPS_ATTRIBUTES.legacyPassword);
@@ -93,6 +124,7 @@ export function readLapsState(entry: Entry): ComputerLapsState {
       password: legacyPassword,
       updated: null,
       expires: legacyExpires,
+      encryption: null,
     });
   }
 
@@ -100,7 +132,45 @@ export function readLapsState(entry: Entry): ComputerLapsState {
   if (windowsLapsExpires !== null && clearText === null && encrypted === null)
     hiddenSources.push('windows-laps');
   if (legacyExpires !== null && legacyPassword === null) hiddenSources.push('legacy');
-  return { computer, records, windowsLapsExpires, legacyExpires, hiddenSources };
+  const uac = Number(text(entry, 'userAccountControl') ?? '0');
+  return {
+    computer,
+    records,
+    windowsLapsExpires,
+    legacyExpires,
+    hiddenSources,
+    isDomainController: (uac & SERVER_TRUST_ACCOUNT) !== 0,
+    dsrm: readEncrypted(
+      entry,
+      computer,
+      LAPS_ATTRIBUTES.encryptedDsrmPassword,
+      LAPS_ATTRIBUTES.encryptedDsrmPasswordHistory,
+    ),
+  };
+}
+
+/**
+ * The header and protection descriptor of an encrypted attribute, and how many values its
+ * history attribute holds; null when the attribute is absent (or unreadable to this reader).
+ */
+function readEncrypted(
+  entry: Entry,
+  computer: ComputerIdentity,
+  attribute: string,
+  historyAttribute: string,
+): DsrmState | null {
+  const value = bytes(entry, attribute);
+  if (value === null) return null;
+  return withAttribute(attribute, computer, () => {
+    const header = parseEncryptedBlobHeader(value);
+    const blob = parseDpapiNgBlob(value.subarray(ENCRYPTED_HEADER_BYTES));
+    return {
+      updated: header.updated,
+      authorizedSid: blob.protectionSid,
+      authorizedName: null,
+      historyCount: allBytes(entry, historyAttribute).length,
+    };
+  });
 }
 
 /** What a search shows: which flavour is there, judged from what the reader can see. */
@@ -140,13 +210,19 @@ function text(entry: Entry, attribute: string): string | null {
 }
 
 function bytes(entry: Entry, attribute: string): Buffer | null {
+  return allBytes(entry, attribute)[0] ?? null;
+}
+
+/** Every value of a binary attribute (history attributes hold one value per old password). */
+export function allBytes(entry: Entry, attribute: string): Buffer[] {
   const value = entry[attribute];
-  const first = Array.isArray(value) ? value[0] : value;
-  if (first === undefined) return null;
-  // Binary attributes are always requested as explicitBufferAttributes; text here means a caller forgot.
-  if (typeof first === 'string')
-    throw new Error(`${attribute} was read as text: request it as a buffer attribute.`);
-  return first;
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.map((one) => {
+    // Binary attributes are always requested as explicitBufferAttributes; text means a caller forgot.
+    if (typeof one === 'string')
+      throw new Error(`${attribute} was read as text: request it as a buffer attribute.`);
+    return one;
+  });
 }
 
 function fileTime(entry: Entry, attribute: string): FileTimeValue | null {
