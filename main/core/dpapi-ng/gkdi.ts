@@ -410,12 +410,19 @@ export function l2FromEnvelope(
       `the group key (${envelope.l0}, ${envelope.l1}, ${envelope.l2}) is older than the blob's key`,
     );
   }
-  if (envelope.l1Key.length !== SEED_KEY_BYTES || envelope.l2Key.length !== SEED_KEY_BYTES) {
+  const hasL1 = envelope.l1Key.length === SEED_KEY_BYTES;
+  const hasL2 = envelope.l2Key.length === SEED_KEY_BYTES;
+  if ((!hasL1 && envelope.l1Key.length !== 0) || (!hasL2 && envelope.l2Key.length !== 0)) {
     throw malformed('the group key envelope does not hold 64-byte seed keys');
   }
-  if (l1 === envelope.l1) return walkL2(hash, rootKeyId, l0, l1, envelope.l2Key, envelope.l2, l2);
-  // MS-GKDI 2.2.4: the L1 key field holds L1(L1 index) when the L2 index is 31, else L1(L1 index - 1).
+  // MS-GKDI 2.2.4 as Windows fills it: at L2 index 31 the envelope holds L1(l1) and no L2 key
+  // (every key of the group derives from L1); below 31 it holds L2(l1, l2) and L1(l1 - 1),
+  // the latter absent when l1 is 0.
   const l1KeyIndex = envelope.l2 === 31 ? envelope.l1 : envelope.l1 - 1;
+  if (l1 === envelope.l1 && hasL2)
+    return walkL2(hash, rootKeyId, l0, l1, envelope.l2Key, envelope.l2, l2);
+  if (!hasL1 || l1KeyIndex < l1)
+    throw malformed("the group key envelope holds no seed key that reaches the blob's key");
   const l1Key = walkL1(hash, rootKeyId, l0, envelope.l1Key, l1KeyIndex, l1);
   return walkL2(hash, rootKeyId, l0, l1, topL2(hash, rootKeyId, l0, l1, l1Key), 31, l2);
 }
