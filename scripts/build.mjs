@@ -25,8 +25,9 @@ if (wants('cli')) {
     minify: true,
     keepNames: true,
     sourcemap: 'linked',
-    // Native (kerberos) stays a runtime import so a machine without it still runs every other command.
-    external: ['kerberos'],
+    // Native packages stay runtime imports: a machine without kerberos still runs every other
+    // command, and koffi (Windows-native decryption) is loaded only on Windows, only when used.
+    external: ['kerberos', 'koffi'],
     // lapsctl always passes its own trust anchors (loadTrustAnchors), yet Node 20 still parses its
     // bundled root store for the first TLS context (~20 ms, nodejs/node#56301) unless told to use
     // OpenSSL's. npm's shims (cmd-shim) carry `env -S` arguments over to Windows.
@@ -48,7 +49,7 @@ if (wants('app')) {
     target: 'node22',
     format: 'esm',
     sourcemap: 'linked',
-    external: ['electron', 'kerberos'],
+    external: ['electron', 'kerberos', 'koffi'],
     banner: { js: requireShim },
     logLevel: 'warning',
   });
