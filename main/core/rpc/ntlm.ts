@@ -407,3 +407,83 @@ export class NtlmSecurityProvider implements RpcSecurityProvider {
     return plaintext;
   }
 }
+
+/* ---- Server side (used by the lab's GKDI server fixture) ---- */
+
+/** MS-NLMP 2.2.2.1 AvId values a server puts in its CHALLENGE. */
+export const ServerAvId = {
+  nbComputerName: 1,
+  nbDomainName: 2,
+  dnsComputerName: 3,
+  dnsDomainName: 4,
+  dnsTreeName: 5,
+  flags: 6,
+  timestamp: 7,
+} as const;
+
+/** MS-NLMP 2.2.2.5 flag a server sets in CHALLENGE for a domain target. */
+export const NTLMSSP_TARGET_TYPE_DOMAIN = 0x00010000;
+
+/** MS-NLMP 2.2.1.1: the flags of a NEGOTIATE_MESSAGE. */
+export function decodeNegotiateFlags(message: Uint8Array): number {
+  const raw = Buffer.from(message);
+  if (raw.length < 16 || !raw.subarray(0, 8).equals(SIGNATURE) || raw.readUInt32LE(8) !== 1) {
+    throw new MalformedDataError('The client did not start with an NTLM NEGOTIATE message.');
+  }
+  return raw.readUInt32LE(12);
+}
+
+/** MS-NLMP 2.2.1.2 CHALLENGE_MESSAGE with a target name and target info. */
+export function encodeChallenge(input: {
+  readonly flags: number;
+  readonly serverChallenge: Uint8Array;
+  readonly targetName: string;
+  readonly targetInfo: readonly AvPair[];
+}): Buffer {
+  const name = utf16(input.targetName);
+  const info = encodeAvPairs(input.targetInfo);
+  const head = Buffer.alloc(56);
+  SIGNATURE.copy(head, 0);
+  head.writeUInt32LE(2, 8);
+  field(name.length, 56).copy(head, 12);
+  head.writeUInt32LE(input.flags >>> 0, 20);
+  Buffer.from(input.serverChallenge).copy(head, 24);
+  field(info.length, 56 + name.length).copy(head, 40);
+  VERSION.copy(head, 48);
+  return Buffer.concat([head, name, info]);
+}
+
+/** MS-NLMP 2.2.1.3 AUTHENTICATE_MESSAGE as a server reads it. */
+export interface NtlmAuthenticate {
+  readonly flags: number;
+  readonly lmResponse: Buffer;
+  readonly ntResponse: Buffer;
+  readonly domain: string;
+  readonly user: string;
+  readonly workstation: string;
+  readonly encryptedRandomSessionKey: Buffer;
+  /** The 16 bytes at offset 72 (meaningful only when MsvAvFlags says a MIC is present). */
+  readonly mic: Buffer;
+  readonly raw: Buffer;
+}
+
+export function decodeAuthenticate(message: Uint8Array): NtlmAuthenticate {
+  const raw = Buffer.from(message);
+  if (raw.length < 88 || !raw.subarray(0, 8).equals(SIGNATURE) || raw.readUInt32LE(8) !== 3) {
+    throw new MalformedDataError('The client did not send an NTLM AUTHENTICATE message.');
+  }
+  const flags = raw.readUInt32LE(60);
+  const text = (at: number): string =>
+    readField(raw, at).toString((flags & NtlmFlag.unicode) !== 0 ? 'utf16le' : 'latin1');
+  return {
+    flags,
+    lmResponse: Buffer.from(readField(raw, 12)),
+    ntResponse: Buffer.from(readField(raw, 20)),
+    domain: text(28),
+    user: text(36),
+    workstation: text(44),
+    encryptedRandomSessionKey: Buffer.from(readField(raw, 52)),
+    mic: Buffer.from(raw.subarray(72, 88)),
+    raw,
+  };
+}

@@ -357,3 +357,93 @@ export function splitPdus(stream: Buffer, maxFragLength: number): { pdus: Buffer
   }
   return { pdus, rest: Buffer.from(stream.subarray(at)) };
 }
+
+/* ---- Server side (used by the lab's GKDI server fixture; clients never decode these) ---- */
+
+/** C706 12.6.4.3 bind / 12.6.4.1 alter_context body, as a server reads it. */
+export function decodeBindBody(body: Buffer): BindBody {
+  need(body, 12, 'bind');
+  const count = body[8] ?? 0;
+  const contexts: PresentationContext[] = [];
+  let at = 12;
+  for (let i = 0; i < count; i++) {
+    need(body, at + 24, 'bind');
+    const contextId = body.readUInt16LE(at);
+    const transfers = body[at + 2] ?? 0;
+    const abstractSyntax = decodeSyntax(body, at + 4);
+    at += 24;
+    need(body, at + 20 * transfers, 'bind');
+    const transferSyntaxes: SyntaxId[] = [];
+    for (let t = 0; t < transfers; t++, at += 20) transferSyntaxes.push(decodeSyntax(body, at));
+    contexts.push({ contextId, abstractSyntax, transferSyntaxes });
+  }
+  return {
+    maxXmitFrag: body.readUInt16LE(0),
+    maxRecvFrag: body.readUInt16LE(2),
+    assocGroupId: body.readUInt32LE(4),
+    contexts,
+  };
+}
+
+/** C706 12.6.4.4 bind_ack / 12.6.4.2 alter_context_resp body; the result list ends 4-aligned. */
+export function encodeBindAckBody(ack: BindAckBody): Buffer {
+  const address = Buffer.from(ack.secondaryAddress ? `${ack.secondaryAddress}\0` : '', 'latin1');
+  const headLength = 10 + address.length;
+  const head = Buffer.alloc((headLength + 3) & ~3);
+  head.writeUInt16LE(ack.maxXmitFrag, 0);
+  head.writeUInt16LE(ack.maxRecvFrag, 2);
+  head.writeUInt32LE(ack.assocGroupId >>> 0, 4);
+  head.writeUInt16LE(address.length, 8);
+  address.copy(head, 10);
+  const list = Buffer.alloc(4 + 24 * ack.results.length);
+  list[0] = ack.results.length;
+  ack.results.forEach((result, i) => {
+    list.writeUInt16LE(result.result, 4 + 24 * i);
+    list.writeUInt16LE(result.reason, 6 + 24 * i);
+    encodeSyntax(result.transferSyntax).copy(list, 8 + 24 * i);
+  });
+  return Buffer.concat([head, list]);
+}
+
+/** A request PDU as a server reads it (C706 12.6.4.9). */
+export interface RequestPdu {
+  readonly header: PduHeader;
+  readonly allocHint: number;
+  readonly contextId: number;
+  readonly opnum: number;
+  /** Bytes between the request header and the sec_trailer (sealed at packet privacy). */
+  readonly stub: Buffer;
+  /** Where `stub` starts in the PDU (24, or 40 with an object UUID). */
+  readonly stubOffset: number;
+  readonly auth: AuthVerifier | undefined;
+}
+
+export function decodeRequestPdu(bytes: Uint8Array): RequestPdu {
+  const header = decodeHeader(bytes);
+  const pdu = Buffer.from(bytes);
+  if (header.type !== PduType.request || pdu.length !== header.fragLength) {
+    throw new MalformedDataError('An RPC request PDU is malformed.');
+  }
+  const stubOffset = HEADER_SIZE + 8 + ((header.flags & PfcFlag.objectUuid) !== 0 ? 16 : 0);
+  const { body, auth } = splitAuth(pdu, header, HEADER_SIZE);
+  need(pdu, stubOffset, 'request');
+  if (body.length < stubOffset - HEADER_SIZE)
+    throw new MalformedDataError('An RPC request PDU is truncated.');
+  return {
+    header,
+    allocHint: body.readUInt32LE(0),
+    contextId: body.readUInt16LE(4),
+    opnum: body.readUInt16LE(6),
+    stub: Buffer.from(body.subarray(stubOffset - HEADER_SIZE)),
+    stubOffset,
+    auth,
+  };
+}
+
+/** C706 12.6.4.7 fault body: alloc_hint, p_cont_id, cancel_count, reserved, status, reserved. */
+export function encodeFaultBody(status: number, contextId = 0): Buffer {
+  const out = Buffer.alloc(16);
+  out.writeUInt16LE(contextId, 4);
+  out.writeUInt32LE(status >>> 0, 8);
+  return out;
+}
