@@ -23,6 +23,7 @@ done
   exit 0
 }
 lab_lock
+stop_gkdi
 stop_samba
 if ((purge)); then
   # Refuse to delete anything that does not look like a lab directory (a mistyped LAPS_LAB_DIR).

@@ -123,3 +123,37 @@ stop_samba() {
   done
   die "samba stopped but some of the ports ${LAB_PORTS[*]} on 127.0.0.1 still accept connections"
 }
+
+# --- The lab's GKDI server (test/fixtures/gkdi-server): Samba has no MS-GKDI server ----------
+GKDI_PORT=49735
+GKDI_PID_FILE=$LAB_DIR/gkdi-server.pid
+GKDI_LOG=$LAB_DIR/gkdi-server.log
+GKDI_MAIN=$REPO_DIR/test/fixtures/gkdi-server/main.ts
+
+# True if $1 is a live GKDI server of this repository (a pid file can be stale, its pid reused).
+is_gkdi_pid() {
+  local pid=$1
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$GKDI_MAIN"
+}
+
+gkdi_running() {
+  local pid
+  pid=$(pid_from_file "$GKDI_PID_FILE") || return 1
+  is_gkdi_pid "$pid"
+}
+
+stop_gkdi() {
+  local pid i
+  pid=$(pid_from_file "$GKDI_PID_FILE") || return 0
+  if is_gkdi_pid "$pid"; then
+    log "stopping the GKDI server (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      is_gkdi_pid "$pid" || break
+      sleep 0.1
+    done
+    if is_gkdi_pid "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  rm -f "$GKDI_PID_FILE"
+}

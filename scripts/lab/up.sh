@@ -322,6 +322,40 @@ $srv"
   ((changed == 0)) || log "DNS: $SRV_NAME -> dc0 (priority $DC0_SRV_PRIORITY), dc1 (priority $DC1_SRV_PRIORITY)"
 }
 
+# Samba's provision makes a KDS root key usable from 10 hours before provisioning; the seeded
+# history goes back further, so add one usable since 2024-01-01 (the newest key is the one GetKey
+# picks). Its msKds-UseStartTime is a FILETIME: 2024-01-01T00:00:00Z = 133485408000000000.
+KDS_USE_START=2024-01-01T00:00:00+00:00
+KDS_USE_START_NT=133485408000000000
+
+ensure_kds_root_key() {
+  local keys="CN=Master Root Keys,CN=Group Key Distribution Service,CN=Services,CN=Configuration,$BASE_DN"
+  if ldb_search -b "$keys" -s one "(msKds-UseStartTime<=$KDS_USE_START_NT)" dn | grep -q '^dn:'; then return; fi
+  samba-tool domain kds root-key create -H "$SAM_LDB" -s "$SMB_CONF" --use-start-time="$KDS_USE_START" >/dev/null
+  log "created a KDS root key usable from $KDS_USE_START"
+}
+
+# The GKDI server the lab runs on 127.0.0.1:$GKDI_PORT (see test/fixtures/gkdi-server).
+ensure_gkdi_server() {
+  if gkdi_running; then return; fi
+  port_open "$GKDI_PORT" && die "127.0.0.1:$GKDI_PORT is in use by something that is not the lab's GKDI server"
+  local t i
+  t=$(now_ms)
+  rm -f "$GKDI_PID_FILE"
+  # node --import tsx runs the TypeScript in one process, so the pid file names the server itself.
+  (
+    cd "$REPO_DIR"
+    setsid nohup node --import tsx "$GKDI_MAIN" --port "$GKDI_PORT" --pid-file "$GKDI_PID_FILE" \
+      >>"$GKDI_LOG" 2>&1 </dev/null 9>&- &
+  )
+  for ((i = 0; i < 300; i++)); do
+    gkdi_running && port_open "$GKDI_PORT" && break
+    sleep 0.1
+  done
+  if ! gkdi_running || ! port_open "$GKDI_PORT"; then die "the GKDI server did not start in 30 s (log: $GKDI_LOG)"; fi
+  log "GKDI server up on 127.0.0.1:$GKDI_PORT in $(elapsed "$t") (pid $(cat "$GKDI_PID_FILE"), log $GKDI_LOG)"
+}
+
 main() {
   ensure_packages
   ((EUID == 0)) || die "the lab needs root (private mount namespace, ports 53/88/389/636): run 'sudo npm run lab:up'"
@@ -342,6 +376,8 @@ main() {
   ensure_spn
   ensure_schema
   ensure_dns
+  ensure_kds_root_key
+  ensure_gkdi_server
   if [[ -s $EXPECTED_JSON ]]; then
     log "seed present ($EXPECTED_JSON); 'npm run lab:seed' resets it"
   else
