@@ -5,6 +5,10 @@ import {
   type EncryptedBlobHeader,
 } from '../laps/encrypted-blob-header.js';
 import { parseLapsPasswordJson, type LapsPasswordPayload } from '../laps/password-json.js';
+import { parseDpapiNgBlob } from './blob.js';
+import { decryptWithGroupKey } from './decrypt.js';
+import { parseKeyIdentifier, targetSecurityDescriptor } from './gkdi.js';
+import type { GroupKeySource } from './key-source.js';
 
 /**
  * Windows LAPS around DPAPI-NG (MS-ADA2 msLAPS-EncryptedPassword): the 16-byte header before the
@@ -25,4 +29,38 @@ export function parseLapsPlaintext(plaintext: Uint8Array): LapsPasswordPayload {
     );
   }
   return parseLapsPasswordJson(Buffer.from(plaintext).toString('utf16le'));
+}
+
+/**
+ * A value as a user hands it over: the attribute with its 16-byte header, or the bare DPAPI-NG
+ * blob (a DER SEQUENCE). A header is recognised by its size field and zero reserved dword.
+ */
+export function splitLapsValueOrBlob(value: Uint8Array): {
+  header: EncryptedBlobHeader | null;
+  blob: Uint8Array;
+} {
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  const looksHeaded =
+    value.length > ENCRYPTED_HEADER_BYTES &&
+    view.getUint32(8, true) === value.length - ENCRYPTED_HEADER_BYTES &&
+    view.getUint32(12, true) === 0;
+  if (looksHeaded || value[0] !== 0x30) return splitLapsEncryptedValue(value);
+  return { header: null, blob: value };
+}
+
+/** Decrypts one LAPS blob (no header) with a group key from `keys`. */
+export async function decryptLapsBlob(
+  blob: Uint8Array,
+  keys: GroupKeySource,
+): Promise<LapsPasswordPayload> {
+  const parsed = parseDpapiNgBlob(blob);
+  const id = parseKeyIdentifier(parsed.keyIdentifier);
+  const envelope = await keys.getGroupKey({
+    rootKeyId: id.rootKeyId,
+    targetSd: targetSecurityDescriptor(parsed.protectionSid),
+    l0: id.l0,
+    l1: id.l1,
+    l2: id.l2,
+  });
+  return parseLapsPlaintext(decryptWithGroupKey(blob, envelope));
 }

@@ -74,6 +74,7 @@ const STRING_FIELDS = [
   'user',
   'passwordFile',
   'passwordEnv',
+  'gkdiEndpoint',
 ] as const;
 
 function checkProfile(value: unknown, where: string): ConnectionProfile {

@@ -16,6 +16,11 @@ export interface ConnectionProfile {
   readonly user?: string;
   readonly passwordFile?: string;
   readonly passwordEnv?: string;
+  /**
+   * host:port of an MS-GKDI key service, for decrypting encrypted passwords; absent: ask the
+   * DC's endpoint mapper (port 135). A Samba DC serves none, so its domains need this.
+   */
+  readonly gkdiEndpoint?: string;
   /** Connect and per-request timeout. */
   readonly timeoutMs?: number;
 }

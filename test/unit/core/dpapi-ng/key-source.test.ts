@@ -1,0 +1,136 @@
+// The group-key cache: a password history spread over a few key groups costs one key request
+// per group, lower L2s derive locally, and a public-only answer is remembered as "not authorized".
+import { describe, expect, it } from 'vitest';
+import {
+  CachedGroupKeySource,
+  PublicKeyOnlyError,
+  ntlmCredentialsOf,
+  rootKeySource,
+  type GroupKeyRequest,
+} from '../../../../main/core/dpapi-ng/key-source.js';
+import { decryptLapsBlob, splitLapsEncryptedValue } from '../../../../main/core/dpapi-ng/laps.js';
+import { targetSecurityDescriptor } from '../../../../main/core/dpapi-ng/gkdi.js';
+import {
+  NotAuthorizedToDecryptError,
+  UsageError,
+} from '../../../../main/core/errors/laps-error.js';
+import { groupKeyIndex, protectLapsSecret } from '../../../../scripts/lab/dpapi-ng-protect.js';
+import { groupKeyEnvelope } from '../../../fixtures/gkdi-server/group-key.js';
+import { dsInternalsRootKey, dsVector } from './fixtures.js';
+
+const rootKey = dsInternalsRootKey(dsVector(0).kds_root_key);
+const SID = 'S-1-5-21-1-2-3-1105';
+const names = { domain: 'lab.test', forest: 'lab.test' };
+const HOUR = 36_000_000_000n; // FILETIME ticks
+const now = 134_000_000_000_000_000n;
+
+const envelope = (request: GroupKeyRequest, withPrivateKey: boolean): Uint8Array =>
+  groupKeyEnvelope({ rootKey, ...request, ...names, withPrivateKey });
+
+/** A current password and 12 older ones, a week apart, each under its own time's group key. */
+const values = Array.from({ length: 13 }, (_, age) => {
+  const updated = now - BigInt(age) * 7n * 24n * HOUR;
+  const index = groupKeyIndex(updated);
+  const request = { rootKeyId: rootKey.id, targetSd: targetSecurityDescriptor(SID), ...index };
+  const value = protectLapsSecret(envelope(request, false), SID, {
+    account: 'Administrator',
+    password: `password ${age}`,
+    updated,
+  });
+  return { value, index };
+});
+
+function counting(withPrivateKey: boolean) {
+  const calls: GroupKeyRequest[] = [];
+  const source = new CachedGroupKeySource(async (request) => {
+    calls.push(request);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return envelope(request, withPrivateKey);
+  });
+  return { calls, source };
+}
+
+describe('CachedGroupKeySource', () => {
+  it('makes one request per (L0, L1) group across a whole history, in parallel too', async () => {
+    const groups = new Set(values.map(({ index }) => `${index.l0}/${index.l1}`));
+    expect(groups.size).toBeGreaterThan(2);
+    expect(groups.size).toBeLessThan(values.length);
+    const { calls, source } = counting(true);
+    // Newest first, as a history is read: the first blob of a group brings its highest L2.
+    const plain = await Promise.all(
+      values.map(({ value }) => decryptLapsBlob(splitLapsEncryptedValue(value).blob, source)),
+    );
+    expect(plain.map((p) => p.password)).toEqual(values.map((_, age) => `password ${age}`));
+    expect(calls).toHaveLength(groups.size);
+    // Again: all from the cache.
+    for (const { value } of values)
+      await decryptLapsBlob(splitLapsEncryptedValue(value).blob, source);
+    expect(calls).toHaveLength(groups.size);
+  });
+
+  it('fetches again only when a later L2 of a cached group is asked for', async () => {
+    const { calls, source } = counting(true);
+    const sd = targetSecurityDescriptor(SID);
+    const ask = (l2: number) =>
+      source.getGroupKey({ rootKeyId: rootKey.id, targetSd: sd, l0: 400, l1: 3, l2 });
+    await ask(5);
+    await ask(2);
+    expect(calls).toHaveLength(1);
+    await ask(9);
+    await ask(7);
+    expect(calls.map((c) => c.l2)).toEqual([5, 9]);
+  });
+
+  it('remembers a public-only answer as not authorized, for every group of that SD', async () => {
+    const { calls, source } = counting(false);
+    const results = await Promise.allSettled(
+      values.map(({ value }) => decryptLapsBlob(splitLapsEncryptedValue(value).blob, source)),
+    );
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(PublicKeyOnlyError);
+    }
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('rootKeySource', () => {
+  it('derives every key of a history from the root key, once per group', async () => {
+    let reads = 0;
+    const source = rootKeySource(() => {
+      reads++;
+      return Promise.resolve([rootKey]);
+    });
+    for (const [age, { value }] of values.entries())
+      expect((await decryptLapsBlob(splitLapsEncryptedValue(value).blob, source)).password).toBe(
+        `password ${age}`,
+      );
+    expect(reads).toBe(1);
+  });
+
+  it('names the root key it does not have', async () => {
+    const source = rootKeySource(() => Promise.resolve([]));
+    const [first] = values;
+    if (!first) throw new Error('no values');
+    const attempt = decryptLapsBlob(splitLapsEncryptedValue(first.value).blob, source);
+    await expect(attempt).rejects.toThrow(NotAuthorizedToDecryptError);
+    await expect(attempt).rejects.toThrow(rootKey.id);
+  });
+});
+
+describe('ntlmCredentialsOf', () => {
+  it('splits DOMAIN\\user, keeps a UPN whole, and refuses Kerberos with what to do', () => {
+    expect(ntlmCredentialsOf({ auth: 'simple', user: 'LAB\\ann' }, 'pw')).toEqual({
+      domain: 'LAB',
+      user: 'ann',
+      password: 'pw',
+    });
+    expect(ntlmCredentialsOf({ auth: 'simple', user: 'ann@lab.test' }, 'pw')).toEqual({
+      domain: '',
+      user: 'ann@lab.test',
+      password: 'pw',
+    });
+    expect(() => ntlmCredentialsOf({ auth: 'kerberos' }, undefined)).toThrow(/Kerberos/);
+    expect(() => ntlmCredentialsOf({ auth: 'simple', user: 'ann' }, '')).toThrow(UsageError);
+  });
+});
