@@ -8,6 +8,9 @@
 //   3. the console's renderer (bench/renderer.ts): bundle size, first contentful paint beside a
 //      minimal page, keystroke to rendered search results beside the bare computer.search round
 //      trip; goal: p50 under 100 ms.
+//   4. DPAPI-NG decryption with a warm group key (bench/decrypt.ts) beside the bare DH modular
+//      exponentiation (or EC multiplication) it must do, same group and keys; goal: within 1.3x
+//      for DH, Windows' default group.
 //
 // Exits 1, saying which goal was missed, when one is (and then shows where the time goes), or
 // when the lab is not running.
@@ -21,8 +24,9 @@ import { primaryPassword, readComputerLaps } from '../main/core/directory/laps-p
 import type { ConnectionProfile } from '../main/core/profiles/profile.js';
 import { probeLab, type LabComputer, type LabEnv } from '../test/lab/lab-env.js';
 import { LAPSCTL } from '../test/lab/lapsctl.js';
+import { benchDecrypt } from './decrypt.js';
 import { benchRenderer } from './renderer.js';
-import { ms, summarize, type Summary } from './stats.js';
+import { figure, ms, summarize, type Figure, type Summary } from './stats.js';
 import { interleave, processSubject, subject, type ProcessResult } from './timing.js';
 
 const PROCESS_WARMUPS = 2;
@@ -41,11 +45,6 @@ interface CoreSearch {
   readonly filter: string;
   readonly attributes: readonly string[];
   readonly explicitBufferAttributes: readonly string[];
-}
-
-interface Figure {
-  readonly text: string;
-  readonly missed: string | undefined;
 }
 
 const probe = probeLab();
@@ -98,7 +97,8 @@ async function main(lab: LabEnv): Promise<number> {
   const cli = await benchCli(lab, computer, search);
   const warm = await benchWarm(lab, profile, computers.slice(0, ROTATION), search);
   const renderer = await benchRenderer(lab);
-  const figures = [...cli.figures, ...warm, ...renderer];
+  const decrypt = await benchDecrypt();
+  const figures = [...cli.figures, ...warm, ...renderer, ...decrypt];
 
   console.log('');
   for (const figure of figures) console.log(figure.text);
@@ -318,28 +318,6 @@ async function benchWarm(
     await session.close();
     await client.unbind().catch(() => undefined);
   }
-}
-
-/** One table line; a goal makes it pass or miss, without one it is for information. */
-function figure(
-  label: string,
-  measured: Summary,
-  referenceLabel: string,
-  reference: Summary,
-  goal?: number,
-): Figure {
-  const ratio = measured.median / reference.median;
-  const missed = goal !== undefined && ratio > goal;
-  const verdict = goal === undefined ? '(info)' : `(goal <= ${goal}x) ${missed ? 'MISSED' : 'ok'}`;
-  return {
-    text:
-      `${label.padEnd(38)} median ${ms(measured.median).padStart(9)}  p90 ${ms(measured.p90).padStart(9)}` +
-      ` | ${referenceLabel.padEnd(10)} median ${ms(reference.median).padStart(9)}  p90 ${ms(reference.p90).padStart(9)}` +
-      ` | ratio ${ratio.toFixed(2)}x ${verdict}  (n=${measured.n})`,
-    missed: missed
-      ? `${label} is ${ratio.toFixed(2)}x ${referenceLabel} (goal <= ${goal}x)`
-      : undefined,
-  };
 }
 
 /**

@@ -22,5 +22,34 @@ export function summarize(samples: readonly number[]): Summary {
 }
 
 export function ms(value: number): string {
-  return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+  // Sub-millisecond figures (one decryption, one EC multiplication) keep three decimals.
+  return `${value < 1 ? value.toFixed(3) : value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+}
+
+/** One line of the bench's table, and the goal it missed, if it had one and missed it. */
+export interface Figure {
+  readonly text: string;
+  readonly missed: string | undefined;
+}
+
+/** One table line; a goal makes it pass or miss, without one it is for information. */
+export function figure(
+  label: string,
+  measured: Summary,
+  referenceLabel: string,
+  reference: Summary,
+  goal?: number,
+): Figure {
+  const ratio = measured.median / reference.median;
+  const missed = goal !== undefined && ratio > goal;
+  const verdict = goal === undefined ? '(info)' : `(goal <= ${goal}x) ${missed ? 'MISSED' : 'ok'}`;
+  return {
+    text:
+      `${label.padEnd(38)} median ${ms(measured.median).padStart(9)}  p90 ${ms(measured.p90).padStart(9)}` +
+      ` | ${referenceLabel.padEnd(10)} median ${ms(reference.median).padStart(9)}  p90 ${ms(reference.p90).padStart(9)}` +
+      ` | ratio ${ratio.toFixed(2)}x ${verdict}  (n=${measured.n})`,
+    missed: missed
+      ? `${label} is ${ratio.toFixed(2)}x ${referenceLabel} (goal <= ${goal}x)`
+      : undefined,
+  };
 }

@@ -1,0 +1,203 @@
+// Decrypt throughput on one core with a warm group key, beside the bare secret agreement the
+// decryption cannot avoid (the DH modular exponentiation or the EC multiplication) for the same
+// group, the same private key and the same peer key, measured in the same run.
+//
+// "Warm" is what the group-key cache holds after one GetKey: the private group key envelope for
+// the blob's (L0, L1, L2), here derived from the vectors' KDS root keys as a DC derives it (the
+// lab GKDI server's own function). Everything synchronous runs on the main thread: one core.
+import { createDiffieHellman, createECDH } from 'node:crypto';
+import type { KdsRootKey } from '../main/core/dpapi-ng/decrypt.js';
+import { decryptWithGroupKey } from '../main/core/dpapi-ng/decrypt.js';
+import { parseDpapiNgBlob } from '../main/core/dpapi-ng/blob.js';
+import {
+  l2FromEnvelope,
+  parseGroupKeyEnvelope,
+  parseKeyIdentifier,
+  targetSecurityDescriptor,
+} from '../main/core/dpapi-ng/gkdi.js';
+import { kdsKdf, utf16z } from '../main/core/dpapi-ng/kdf.js';
+import { parseLapsPlaintext, splitLapsEncryptedValue } from '../main/core/dpapi-ng/laps.js';
+import { groupKeyEnvelope } from '../test/fixtures/gkdi-server/group-key.js';
+import {
+  dsInternalsRootKey,
+  dsVector,
+  hex,
+  kdfVectorRootKey,
+} from '../test/unit/core/dpapi-ng/fixtures.js';
+import { dpapiNgKdfVector } from '../test/vectors.js';
+import { figure, summarize, type Figure } from './stats.js';
+import { interleave, subject } from './timing.js';
+
+/** The goal from the issue: decryption at most 30% slower than the bare secret agreement. */
+const DECRYPT_GOAL = 1.3;
+const WARMUPS = 20;
+const ROUNDS = 200;
+/** Each sample times as many operations back to back as fill about this long (at least one), so
+ * the clock's granularity and the async wrapper's cost vanish beside the work. */
+const SAMPLE_MS = 2;
+
+interface Case {
+  readonly label: string;
+  readonly kind: 'dh' | 'ecdh';
+  /** The DPAPI-NG blob, LAPS header removed. */
+  readonly blob: Uint8Array;
+  readonly envelope: Uint8Array;
+  /** What the core must return, checked after the clock stops. */
+  readonly check: (plaintext: Uint8Array) => boolean;
+  /** The bare secret agreement, its key objects made beforehand. */
+  readonly bare: () => Buffer;
+}
+
+export function benchDecrypt(): Promise<Figure[]> {
+  return run([
+    lapsCase('DSInternals vector 1', 0),
+    lapsCase('DSInternals vector 2', 1),
+    kdfCase('P-256', 'kdf_sha256_ecdh_p256.json'),
+    kdfCase('P-384', 'kdf_sha384_ecdh_p384.json'),
+  ]);
+}
+
+async function run(cases: readonly Case[]): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const c of cases) {
+    const batch = batchSize(c.bare);
+    const repeat = <T>(op: () => T): (() => Promise<T>) => {
+      return () => {
+        let last = op();
+        for (let i = 1; i < batch; i++) last = op();
+        return Promise.resolve(last);
+      };
+    };
+    const [core, bare] = (
+      await interleave(
+        [
+          subject(
+            'decrypt',
+            repeat(() => decryptWithGroupKey(c.blob, c.envelope)),
+            (plaintext) => (c.check(plaintext) ? undefined : 'wrong plaintext'),
+          ),
+          subject('bare', repeat(c.bare), () => undefined),
+        ],
+        WARMUPS,
+        ROUNDS,
+      )
+    ).map((samples) => summarize(samples.map((total) => total / batch)));
+    if (!core || !bare) throw new Error('missing samples');
+    const perSecond = Math.round(1000 / core.median);
+    const reference = c.kind === 'dh' ? 'DH modexp' : 'ECDH mul';
+    // The DH vectors are Windows' default (and the lab's) group: the goal is asserted there. On
+    // the EC curves the bare multiplication is ~10x cheaper, so the fixed work (three KDFs, AES
+    // unwrap and GCM, parsing) shows more; those lines are for information.
+    figures.push(
+      figure(
+        `decrypt ${c.label}, warm key (${perSecond}/s)`,
+        core,
+        reference,
+        bare,
+        c.kind === 'dh' ? DECRYPT_GOAL : undefined,
+      ),
+    );
+  }
+  return figures;
+}
+
+function batchSize(op: () => unknown): number {
+  for (let i = 0; i < 10; i++) op();
+  const started = performance.now();
+  for (let i = 0; i < 10; i++) op();
+  const one = (performance.now() - started) / 10;
+  return Math.max(1, Math.round(SAMPLE_MS / one));
+}
+
+/** The group key envelope a GetKey for the blob's own key identifier returns to a decryptor. */
+function warmEnvelope(blob: Uint8Array, rootKey: KdsRootKey): Uint8Array {
+  const parsed = parseDpapiNgBlob(blob);
+  const id = parseKeyIdentifier(parsed.keyIdentifier);
+  return groupKeyEnvelope({
+    rootKey,
+    targetSd: targetSecurityDescriptor(parsed.protectionSid),
+    l0: id.l0,
+    l1: id.l1,
+    l2: id.l2,
+    domain: id.domain,
+    forest: id.forest,
+    withPrivateKey: true,
+  });
+}
+
+/**
+ * The group's private key as the decryption derives it (MS-GKDI 3.1.4.1.2), so that the bare
+ * operation computes exactly the shared secret the decryption computes.
+ */
+function groupPrivateKey(blob: Uint8Array, envelope: Uint8Array): Buffer {
+  const id = parseKeyIdentifier(parseDpapiNgBlob(blob).keyIdentifier);
+  const parsed = parseGroupKeyEnvelope(envelope);
+  const l2Key = l2FromEnvelope(parsed, id.l0, id.l1, id.l2);
+  return Buffer.from(
+    kdsKdf(
+      parsed.kdfHash,
+      l2Key,
+      utf16z(parsed.secretAgreementAlgorithm),
+      Math.ceil(parsed.privateKeyLength / 8),
+    ),
+  );
+}
+
+function bareAgreement(blob: Uint8Array, envelope: Uint8Array): () => Buffer {
+  const info = parseKeyIdentifier(parseDpapiNgBlob(blob).keyIdentifier).keyInfo;
+  const privateKey = groupPrivateKey(blob, envelope);
+  if (info.kind === 'dh') {
+    const dh = createDiffieHellman(Buffer.from(info.p), Buffer.from(info.g));
+    dh.setPrivateKey(privateKey);
+    const y = Buffer.from(info.y);
+    return () => dh.computeSecret(y);
+  }
+  if (info.kind === 'ecdh') {
+    const curves = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' } as const;
+    const ecdh = createECDH(curves[info.curve]);
+    ecdh.setPrivateKey(privateKey);
+    const point = Buffer.concat([Buffer.of(4), info.x, info.y]);
+    return () => ecdh.computeSecret(point);
+  }
+  throw new Error('a nonce blob has no secret agreement to compare with');
+}
+
+function lapsCase(label: string, index: number): Case {
+  const vector = dsVector(index);
+  const { blob } = splitLapsEncryptedValue(hex(vector.msLAPS_EncryptedPassword_hex));
+  const envelope = warmEnvelope(blob, dsInternalsRootKey(vector.kds_root_key));
+  return {
+    label: `${label} (DH-2048)`,
+    kind: 'dh',
+    blob,
+    envelope,
+    check: (plaintext) => parseLapsPlaintext(plaintext).password === vector.expected_password,
+    bare: bareAgreement(blob, envelope),
+  };
+}
+
+function kdfCase(
+  curve: string,
+  name: 'kdf_sha256_ecdh_p256.json' | 'kdf_sha384_ecdh_p384.json',
+): Case {
+  const vector = dpapiNgKdfVector(name);
+  const blob = hex(vector.Data);
+  const envelope = warmEnvelope(blob, kdfVectorRootKey(vector));
+  return {
+    label: `dpapi-ng ${curve} blob`,
+    kind: 'ecdh',
+    blob,
+    envelope,
+    check: (plaintext) => plaintext.length === 1 && plaintext[0] === 0,
+    bare: bareAgreement(blob, envelope),
+  };
+}
+
+// `tsx bench/decrypt.ts` runs this part alone (no lab needed).
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
+  const figures = await benchDecrypt();
+  for (const line of figures) console.log(line.text);
+  const missed = figures.flatMap((f) => (f.missed ? [f.missed] : []));
+  for (const goal of missed) console.error(`bench: goal missed: ${goal}`);
+  process.exitCode = missed.length > 0 ? 1 : 0;
+}
