@@ -10,7 +10,7 @@ import type { ConnectionProfile } from '../profiles/profile.js';
 import { GkdiClient } from '../rpc/gkdi.js';
 import type { NtlmCredentials } from '../rpc/ntlm.js';
 import type { KdsRootKey } from './decrypt.js';
-import { parseGroupKeyEnvelope } from './gkdi.js';
+import { parseGroupKeyEnvelope, type GroupKeyEnvelope } from './gkdi.js';
 import { envelopeFromRootKey } from './root-key-envelope.js';
 
 /** The key a blob names: its root key, its target security descriptor and its L0/L1/L2 index. */
@@ -46,13 +46,15 @@ export class PublicKeyOnlyError extends NotAuthorizedToDecryptError {
 type FetchGroupKey = (request: GroupKeyRequest) => Promise<Uint8Array>;
 
 /**
- * Keeps, per (root key, SD, L0, L1), the envelope with the highest L2 seen: every lower L2 of
- * that group derives from it locally (l2FromEnvelope). A public-only answer for a root key and
- * SD means this account is not in the group, for every key of it: it is remembered and not
- * asked again.
+ * Keeps, per (root key, SD, L0), the latest private envelope seen: every older key of that L0
+ * derives from it locally (l2FromEnvelope walks L1 and L2 down), so a history costs one GetKey
+ * per L0 (about 14 months) at most, and never more than one per (L0, L1) group. Windows itself
+ * answers a request for a past key with the newest of its L0, which this then reuses. A
+ * public-only answer for a root key and SD means this account is not in the group, for every key
+ * of it: it is remembered and not asked again.
  */
 export class CachedGroupKeySource implements GroupKeySource {
-  readonly #envelopes = new Map<string, { readonly l2: number; readonly bytes: Uint8Array }>();
+  readonly #envelopes = new Map<string, GroupKeyEnvelope & { readonly bytes: Uint8Array }>();
   readonly #pending = new Map<string, Promise<Uint8Array>>();
   readonly #refused = new Map<string, PublicKeyOnlyError>();
   readonly #authorized = new Set<string>();
@@ -60,27 +62,28 @@ export class CachedGroupKeySource implements GroupKeySource {
   constructor(
     private readonly fetch: FetchGroupKey,
     private readonly onClose: () => void = () => undefined,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async getGroupKey(request: GroupKeyRequest): Promise<Uint8Array> {
     const descriptor = `${request.rootKeyId.toLowerCase()}|${Buffer.from(request.targetSd).toString('hex')}`;
-    const group = `${descriptor}|${request.l0}|${request.l1}`;
+    const l0Group = `${descriptor}|${request.l0}`;
     for (;;) {
       const refused = this.#refused.get(descriptor);
       if (refused) throw refused;
-      const cached = this.#envelopes.get(group);
-      if (cached && cached.l2 >= request.l2) return cached.bytes;
-      // One request per group at a time, and, until the service has once given a private key
-      // for this SD, one per SD: a refusal then answers every other group without asking.
+      const cached = this.#envelopes.get(l0Group);
+      if (cached && reaches(cached, request)) return cached.bytes;
+      // One request per L0 at a time (its answer may serve the others), and, until the service
+      // has once given a private key for this SD, one per SD: a refusal then answers the rest.
       const pending =
-        this.#pending.get(group) ??
+        this.#pending.get(l0Group) ??
         (this.#authorized.has(descriptor) ? undefined : this.#pending.get(descriptor));
       if (!pending) break;
       await pending.catch(() => undefined);
     }
-    const fetching = this.fetch(request);
+    const fetching = this.fetch(widen(request, this.now()));
     const probing = !this.#authorized.has(descriptor);
-    this.#pending.set(group, fetching);
+    this.#pending.set(l0Group, fetching);
     if (probing) this.#pending.set(descriptor, fetching);
     try {
       const bytes = await fetching;
@@ -91,12 +94,14 @@ export class CachedGroupKeySource implements GroupKeySource {
         throw refused;
       }
       this.#authorized.add(descriptor);
-      const cached = this.#envelopes.get(group);
-      if (!cached || envelope.l2 > cached.l2)
-        this.#envelopes.set(group, { l2: envelope.l2, bytes });
+      if (envelope.l0 === request.l0) {
+        const cached = this.#envelopes.get(l0Group);
+        if (!cached || reaches(envelope, cached))
+          this.#envelopes.set(l0Group, { ...envelope, bytes });
+      }
       return bytes;
     } finally {
-      this.#pending.delete(group);
+      this.#pending.delete(l0Group);
       if (probing) this.#pending.delete(descriptor);
     }
   }
@@ -104,6 +109,37 @@ export class CachedGroupKeySource implements GroupKeySource {
   close(): void {
     this.onClose();
   }
+}
+
+/** MS-GKDI 3.1.4.1: a group key's L2 interval, in 100 ns ticks (10 hours). */
+const KEY_CYCLE_TICKS = 360_000_000_000n;
+const MS_TICKS = 10_000n;
+const FILETIME_UNIX_EPOCH = 116_444_736_000_000_000n;
+/** Keys this far in the past are past on any DC whose clock is within a day of ours. */
+const SAFE_PAST_TICKS = 24n * 3_600_000n * MS_TICKS;
+
+/**
+ * Asks for the latest key of the request's L0 that is safely in the past, when that is later
+ * than the key asked for: its answer then serves every older key of the L0 whatever order blobs
+ * come in. A key later than the DC's clock would be refused as from the future.
+ */
+function widen(request: GroupKeyRequest, nowMs: number): GroupKeyRequest {
+  const safe =
+    (BigInt(Math.floor(nowMs)) * MS_TICKS + FILETIME_UNIX_EPOCH - SAFE_PAST_TICKS) /
+    KEY_CYCLE_TICKS;
+  const asked = BigInt(request.l0 * 1024 + request.l1 * 32 + request.l2);
+  const lastOfL0 = BigInt(request.l0 * 1024 + 1023);
+  const target = safe < lastOfL0 ? safe : lastOfL0;
+  if (target <= asked) return request;
+  return { ...request, l1: Number((target / 32n) % 32n), l2: Number(target % 32n) };
+}
+
+/** Whether an envelope's key is the same as, or later than, the key (l1, l2) of its L0. */
+function reaches(
+  envelope: GroupKeyEnvelope,
+  key: { readonly l1: number; readonly l2: number },
+): boolean {
+  return envelope.l1 > key.l1 || (envelope.l1 === key.l1 && envelope.l2 >= key.l2);
 }
 
 /** GetKey over one NTLM-authenticated association, opened at the first request, calls in turn. */
