@@ -337,7 +337,13 @@ ensure_kds_root_key() {
 
 # The GKDI server the lab runs on 127.0.0.1:$GKDI_PORT (see test/fixtures/gkdi-server).
 ensure_gkdi_server() {
-  if gkdi_running; then return; fi
+  if gkdi_running; then
+    # Keep it unless its code (the fixture or the core it imports) changed since it started.
+    [[ -z $(find "$REPO_DIR/test/fixtures/gkdi-server" "$REPO_DIR/main/core" -name '*.ts' \
+      -newer "$GKDI_PID_FILE" -print -quit) ]] && return
+    log "the GKDI server's code changed since it started: restarting it"
+    stop_gkdi
+  fi
   port_open "$GKDI_PORT" && die "127.0.0.1:$GKDI_PORT is in use by something that is not the lab's GKDI server"
   local t i
   t=$(now_ms)
