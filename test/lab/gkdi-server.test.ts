@@ -110,10 +110,11 @@ async function coreGetKey(
   user: string,
   password: string,
   ask: KeyAsk,
+  domain = 'LAB',
 ): Promise<{ hresult: number; envelope: Buffer | null }> {
   const client = await RpcClient.connect({ host: '127.0.0.1', port, timeoutMs: 15_000 });
   try {
-    await client.bind(GKDI_SYNTAX, new NtlmSecurityProvider({ user, domain: 'LAB', password }));
+    await client.bind(GKDI_SYNTAX, new NtlmSecurityProvider({ user, domain, password }));
     const writer = new NdrWriter().u32(ask.sd.length).u32(ask.sd.length).bytes(ask.sd).align(4);
     writer.pointer(!ask.rootKeyId);
     if (ask.rootKeyId) writer.bytes(guidToBytes(ask.rootKeyId));
@@ -382,6 +383,18 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
         l2: 0,
       });
       expect(future).toEqual({ hresult: 0x80070057, envelope: null });
+    });
+
+    it('accepts a UPN with an empty domain, as Windows does', async () => {
+      const got = await coreGetKey(
+        DAEMON_PORT,
+        'helpdesk@lab.test',
+        password('helpdesk'),
+        { sd: domainAdminsSd },
+        '',
+      );
+      expect(got.hresult).toBe(0);
+      expect(parseGroupKeyEnvelope(got.envelope ?? Buffer.alloc(0)).flags & 1).toBe(1);
     });
 
     it('a wrong password is an AuthenticationError', async () => {
