@@ -11,6 +11,8 @@
 //   4. DPAPI-NG decryption with a warm group key (bench/decrypt.ts) beside the bare DH modular
 //      exponentiation (or EC multiplication) it must do, same group and keys; goal: within 1.3x
 //      for DH, Windows' default group.
+//   5. MS-GKDI GetKey to the lab's key service beside a SAMR call to Samba on the same DCE/RPC
+//      transport (bench/gkdi.ts), warm and cold; for information.
 //
 // Exits 1, saying which goal was missed, when one is (and then shows where the time goes), or
 // when the lab is not running.
@@ -25,6 +27,7 @@ import type { ConnectionProfile } from '../main/core/profiles/profile.js';
 import { probeLab, type LabComputer, type LabEnv } from '../test/lab/lab-env.js';
 import { LAPSCTL } from '../test/lab/lapsctl.js';
 import { benchDecrypt } from './decrypt.js';
+import { benchGkdi } from './gkdi.js';
 import { benchRenderer } from './renderer.js';
 import { figure, ms, summarize, type Figure, type Summary } from './stats.js';
 import { interleave, processSubject, subject, type ProcessResult } from './timing.js';
@@ -98,7 +101,8 @@ async function main(lab: LabEnv): Promise<number> {
   const warm = await benchWarm(lab, profile, computers.slice(0, ROTATION), search);
   const renderer = await benchRenderer(lab);
   const decrypt = await benchDecrypt();
-  const figures = [...cli.figures, ...warm, ...renderer, ...decrypt];
+  const gkdi = await benchGkdi(lab);
+  const figures = [...cli.figures, ...warm, ...renderer, ...decrypt, ...gkdi];
 
   console.log('');
   for (const figure of figures) console.log(figure.text);
