@@ -404,6 +404,33 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
       expect(failure).toBeInstanceOf(AuthenticationError);
     });
 
+    it('adds a presentation context with alter_context and calls GetKey on it, still sealed', async () => {
+      const client = await RpcClient.connect({ host: '127.0.0.1', port: DAEMON_PORT });
+      try {
+        const user = { user: 'helpdesk', domain: 'LAB', password: password('helpdesk') };
+        await client.bind(GKDI_SYNTAX, new NtlmSecurityProvider(user));
+        await client.alterContext(GKDI_SYNTAX, 1);
+        const sd = domainAdminsSd;
+        const stub = new NdrWriter()
+          .u32(sd.length)
+          .u32(sd.length)
+          .bytes(sd)
+          .align(4)
+          .pointer(true)
+          .u32(-1)
+          .u32(-1)
+          .u32(-1)
+          .toBuffer();
+        const reply = await client.call(0, stub, 1);
+        expect(reply.readUInt32LE(reply.length - 4)).toBe(0);
+        await expect(
+          client.alterContext({ ...GKDI_SYNTAX, uuid: '12345778-1234-abcd-ef00-0123456789ac' }, 2),
+        ).rejects.toThrow(/does not serve interface/);
+      } finally {
+        client.close();
+      }
+    });
+
     it('an unauthenticated call is refused with an access-denied fault', async () => {
       const client = await RpcClient.connect({ host: '127.0.0.1', port: DAEMON_PORT });
       try {
