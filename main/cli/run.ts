@@ -4,7 +4,10 @@ import { checkSearchLimit } from '../core/directory/computers.js';
 import { LapsError, toLapsError, UsageError } from '../core/errors/laps-error.js';
 import { configDirectory } from '../core/profiles/profile-store.js';
 import { DEFAULT_SHOW_LIMIT, runAuditShow, runAuditVerify } from './commands/audit.js';
+import { parseEndpoint } from '../core/rpc/gkdi.js';
+import { runDecrypt } from './commands/decrypt.js';
 import { runExpire } from './commands/expire.js';
+import { runKdsExport } from './commands/kds-export.js';
 import { runGet } from './commands/get.js';
 import { runSearch } from './commands/search.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, profileFromFlags } from './connection-flags.js';
@@ -14,27 +17,50 @@ import { writeError, type Output } from './output.js';
 const USAGE = `Usage: lapsctl <command> [options]
 
 Commands:
-  get COMPUTER [--json]                  show a computer's LAPS password (recorded in the audit log)
+  get COMPUTER [--json]                  show a computer's LAPS password (recorded in the audit log);
+                                         an encrypted one is decrypted
+      --history                          add the password history, newest first
+      --dsrm                             a domain controller's DSRM password instead
+      --decrypt-with gkdi|root-key       group keys from the key service (default), or derived
+                                         from the KDS root keys (Domain Admins; explicit opt-in)
+      --gkdi-endpoint HOST:PORT          the key service (MS-GKDI) to ask, instead of the DC's
+                                         endpoint mapper (a Samba DC has none)
   search TEXT [--limit N] [--json]       find computers by name prefix or * pattern
   expire COMPUTER [--at ISO8601] [--json] make the device rotate its password (now, or at a time)
+  decrypt --blob-file FILE --root-key-file FILE [--json]
+                                         decrypt an encrypted LAPS value offline with KDS root keys
+                                         (the value with or without its 16-byte header)
+  kds-export --out FILE [--json]         write the forest's KDS root keys to a new file (mode 0600)
+                                         for offline recovery; Domain Admins only
   audit verify [--json]                  check that no line of the audit log was edited or removed
   audit show [--limit N] [--json]        the last N audit records (default ${DEFAULT_SHOW_LIMIT}), newest last
 
 ${CONNECTION_HELP}
 
-The audit log (audit.jsonl in the config folder) records every password shown and every
-expiration changed, never a password. If it cannot be written, get shows no password and expire
+Encrypted passwords are decrypted through the key service with NTLM as the --user of a simple
+bind (Kerberos for that is not built yet); profiles may hold "gkdiEndpoint": "host:port".
+
+The audit log (audit.jsonl in the config folder) records every password shown or decrypted,
+every root key export and every expiration changed, never a password. If it cannot be written, get shows no password and expire
 stops before the change.
 
 Exit codes: 0 ok, 1 unexpected or audit log not writable, 2 usage, 3 not found, 4 access denied,
-5 cannot connect / TLS / authentication, 6 no LAPS password, 7 not authorized to decrypt,
-8 malformed data (in the directory, or a damaged audit log).`;
+5 cannot connect / TLS / authentication / no key service, 6 no LAPS password, 7 not authorized
+to decrypt (not in the group the password is encrypted to, or an unknown root key), 8 malformed
+data (in the directory, a blob or key file, or a damaged audit log).`;
 
 const COMMAND_OPTIONS = {
   ...CONNECTION_OPTIONS,
   json: { type: 'boolean' },
   limit: { type: 'string' },
   at: { type: 'string' },
+  history: { type: 'boolean' },
+  dsrm: { type: 'boolean' },
+  'decrypt-with': { type: 'string' },
+  'gkdi-endpoint': { type: 'string' },
+  'blob-file': { type: 'string' },
+  'root-key-file': { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -50,9 +76,15 @@ interface CommandSpec {
 }
 
 const COMMANDS: Readonly<Record<string, CommandSpec>> = {
-  get: { options: ['json'], connects: true, argument: 'computer name' },
+  get: {
+    options: ['json', 'history', 'dsrm', 'decrypt-with', 'gkdi-endpoint'],
+    connects: true,
+    argument: 'computer name',
+  },
   search: { options: ['json', 'limit'], connects: true, argument: 'search text' },
   expire: { options: ['json', 'at'], connects: true, argument: 'computer name' },
+  decrypt: { options: ['json', 'blob-file', 'root-key-file'], connects: false, argument: null },
+  'kds-export': { options: ['json', 'out'], connects: true, argument: null },
   'audit verify': { options: ['json'], connects: false, argument: null },
   'audit show': { options: ['json', 'limit'], connects: false, argument: null },
 };
@@ -105,7 +137,7 @@ async function dispatch(
     throw new UsageError(
       first === 'audit'
         ? `Unknown audit subcommand "${command.slice('audit '.length)}": use verify or show.`
-        : `Unknown command "${first}": use get, search, expire or audit.`,
+        : `Unknown command "${first}": use get, search, expire, decrypt, kds-export or audit.`,
     );
   }
   if (rest.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
@@ -144,10 +176,25 @@ async function dispatch(
       );
     }
   }
+  const auditPaths = auditLogPaths(configDirectory(env));
   if (spec.argument === null) {
     if (positionals.length > 0)
       throw new UsageError(`${command} takes no arguments (got "${positionals.join(' ')}").`);
-    const paths = auditLogPaths(configDirectory(env));
+    if (command === 'decrypt') {
+      await runDecrypt(values['blob-file'], values['root-key-file'], output, auditPaths, env);
+      return 0;
+    }
+    if (command === 'kds-export') {
+      await runKdsExport(
+        await profileFromFlags(values, env),
+        values.out,
+        output,
+        signal,
+        auditPaths,
+      );
+      return 0;
+    }
+    const paths = auditPaths;
     if (command === 'audit verify') await runAuditVerify(paths, output);
     else
       await runAuditShow(
@@ -164,10 +211,23 @@ async function dispatch(
   }
   const target = positionals[0];
   const profile = await profileFromFlags(values, env);
-  const auditPaths = auditLogPaths(configDirectory(env));
   switch (command) {
     case 'get':
-      await runGet(profile, target, output, signal, auditPaths);
+      await runGet(
+        values['gkdi-endpoint'] !== undefined
+          ? { ...profile, gkdiEndpoint: parseGkdiEndpoint(values['gkdi-endpoint']) }
+          : profile,
+        target,
+        output,
+        signal,
+        auditPaths,
+        {
+          history: values.history === true,
+          dsrm: values.dsrm === true,
+          decryptWith: parseDecryptWith(values['decrypt-with']),
+        },
+        env,
+      );
       return 0;
     case 'search':
       await runSearch(
@@ -182,6 +242,17 @@ async function dispatch(
       await runExpire(profile, target, values.at, output, signal, auditPaths);
       return 0;
   }
+}
+
+function parseDecryptWith(text: string | undefined): 'gkdi' | 'root-key' {
+  if (text === undefined || text === 'gkdi' || text === 'root-key') return text ?? 'gkdi';
+  throw new UsageError(`--decrypt-with takes gkdi or root-key, not "${text}".`);
+}
+
+/** Checked here, so a typo is a usage error before any connection. */
+function parseGkdiEndpoint(text: string): string {
+  parseEndpoint(text);
+  return text;
 }
 
 function parseLimit(text: string): number {

@@ -53,7 +53,11 @@ async function resolveCredentials(
   return { kind: 'simple', user: profile.user, password: await resolvePassword(profile, env) };
 }
 
-async function resolvePassword(
+/**
+ * A simple bind's password from the profile's file or environment variable. Also read by
+ * whoever signs in elsewhere as the same user (GetKey over NTLM), at that moment, kept nowhere.
+ */
+export async function resolvePassword(
   profile: ConnectionProfile,
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
