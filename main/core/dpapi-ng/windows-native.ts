@@ -35,36 +35,61 @@ interface Ncrypt {
   readonly localFree: NativeFunction;
 }
 
+/**
+ * Windows-native decryption cannot run here: not Windows, or koffi's prebuilt binary for this
+ * platform is missing (a package built on another OS), or ncrypt.dll will not load. The key
+ * path catches it and decrypts through MS-GKDI instead.
+ */
+export class WindowsNativeUnavailableError extends LapsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unexpected', message, options);
+  }
+}
+
+/** Whether to try unprotectWithWindows first: on Windows only (it may still be unavailable). */
+export function canUnprotectWithWindows(): boolean {
+  return process.platform === 'win32';
+}
+
 let loaded: Promise<Ncrypt> | undefined;
 
 function ncrypt(): Promise<Ncrypt> {
-  loaded ??= (async () => {
-    if (process.platform !== 'win32') {
-      throw new LapsError('unexpected', 'Windows-native decryption exists only on Windows.');
-    }
-    const koffi = (await import('koffi')).default;
-    const lib = koffi.load('ncrypt.dll');
-    const kernel32 = koffi.load('kernel32.dll');
-    return {
-      koffi,
-      // SECURITY_STATUS is a LONG; the descriptor handle, memory parameters and window are
-      // optional and passed as null.
-      unprotectSecret: lib.func(
-        'int32 __stdcall NCryptUnprotectSecret(_Out_ void **phDescriptor, uint32 dwFlags, const uint8 *pbProtectedBlob, uint32 cbProtectedBlob, void *pMemPara, void *hWnd, _Out_ void **ppbData, _Out_ uint32 *pcbData)',
-      ),
-      protectSecret: lib.func(
-        'int32 __stdcall NCryptProtectSecret(void *hDescriptor, uint32 dwFlags, const uint8 *pbData, uint32 cbData, void *pMemPara, void *hWnd, _Out_ void **ppbProtectedBlob, _Out_ uint32 *pcbProtectedBlob)',
-      ),
-      createProtectionDescriptor: lib.func(
-        'int32 __stdcall NCryptCreateProtectionDescriptor(const char16_t *pwszDescriptorString, uint32 dwFlags, _Out_ void **phDescriptor)',
-      ),
-      closeProtectionDescriptor: lib.func(
-        'int32 __stdcall NCryptCloseProtectionDescriptor(void *hDescriptor)',
-      ),
-      localFree: kernel32.func('void * __stdcall LocalFree(void *hMem)'),
-    };
-  })();
+  loaded ??= loadNcrypt().catch((error: unknown) => {
+    throw error instanceof WindowsNativeUnavailableError
+      ? error
+      : new WindowsNativeUnavailableError(
+          `Windows-native decryption is unavailable (${error instanceof Error ? error.message : 'koffi did not load'}): reinstall the app for this platform.`,
+          { cause: error },
+        );
+  });
   return loaded;
+}
+
+async function loadNcrypt(): Promise<Ncrypt> {
+  if (!canUnprotectWithWindows()) {
+    throw new WindowsNativeUnavailableError('Windows-native decryption exists only on Windows.');
+  }
+  const koffi = (await import('koffi')).default;
+  const lib = koffi.load('ncrypt.dll');
+  const kernel32 = koffi.load('kernel32.dll');
+  return {
+    koffi,
+    // SECURITY_STATUS is a LONG; the descriptor handle, memory parameters and window are
+    // optional and passed as null.
+    unprotectSecret: lib.func(
+      'int32 __stdcall NCryptUnprotectSecret(_Out_ void **phDescriptor, uint32 dwFlags, const uint8 *pbProtectedBlob, uint32 cbProtectedBlob, void *pMemPara, void *hWnd, _Out_ void **ppbData, _Out_ uint32 *pcbData)',
+    ),
+    protectSecret: lib.func(
+      'int32 __stdcall NCryptProtectSecret(void *hDescriptor, uint32 dwFlags, const uint8 *pbData, uint32 cbData, void *pMemPara, void *hWnd, _Out_ void **ppbProtectedBlob, _Out_ uint32 *pcbProtectedBlob)',
+    ),
+    createProtectionDescriptor: lib.func(
+      'int32 __stdcall NCryptCreateProtectionDescriptor(const char16_t *pwszDescriptorString, uint32 dwFlags, _Out_ void **phDescriptor)',
+    ),
+    closeProtectionDescriptor: lib.func(
+      'int32 __stdcall NCryptCloseProtectionDescriptor(void *hDescriptor)',
+    ),
+    localFree: kernel32.func('void * __stdcall LocalFree(void *hMem)'),
+  };
 }
 
 /**
@@ -189,7 +214,10 @@ const NOT_AUTHORIZED = new Set([
 /** The key service does not know the blob's root key (deleted, or from another forest). */
 const UNKNOWN_KEY = new Set([
   0x80090016, // NTE_BAD_KEYSET
+  0x80090003, // NTE_BAD_KEY
+  0x8009000d, // NTE_NO_KEY
   0x80090011, // NTE_NOT_FOUND
+  0x80070490, // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
 ]);
 
 const MALFORMED = new Set([

@@ -2,10 +2,12 @@
 // elsewhere the tests prove koffi is never loaded and the error mapping is right.
 import { describe, expect, it, vi } from 'vitest';
 import {
+  canUnprotectWithWindows,
   hresultHex,
   protectWithWindows,
   unprotectWithWindows,
   windowsDecryptError,
+  WindowsNativeUnavailableError,
 } from '../../../../main/core/dpapi-ng/windows-native.js';
 import { splitLapsEncryptedValue } from '../../../../main/core/dpapi-ng/laps.js';
 import { dsVector, hex } from './fixtures.js';
@@ -43,9 +45,10 @@ describe.runIf(onWindows)('NCryptUnprotectSecret on Windows', () => {
 
 describe.skipIf(onWindows)('Windows-native decryption elsewhere', () => {
   it('refuses without loading koffi', async () => {
-    await expect(unprotectWithWindows(new Uint8Array(8))).rejects.toMatchObject({
-      code: 'unexpected',
-    });
+    expect(canUnprotectWithWindows()).toBe(false);
+    await expect(unprotectWithWindows(new Uint8Array(8))).rejects.toBeInstanceOf(
+      WindowsNativeUnavailableError,
+    );
     expect(koffiImports.count).toBe(0);
   });
 });
@@ -61,6 +64,7 @@ describe('Windows status codes', () => {
   it('maps refusals, unknown keys, unreachable DCs and bad data to the typed errors', () => {
     expect(codeOf(0x80070005)).toBe('not-authorized-to-decrypt');
     expect(codeOf(0x80090016)).toBe('not-authorized-to-decrypt');
+    expect(codeOf(0x8009000d)).toBe('not-authorized-to-decrypt');
     expect(codeOf(0x800706ba)).toBe('dc-unreachable');
     expect(codeOf(0x8007054b)).toBe('dc-unreachable');
     expect(codeOf(0x8009030e)).toBe('auth-failed');
