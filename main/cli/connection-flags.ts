@@ -59,6 +59,7 @@ export async function profileFromFlags(
     user: values.user ?? saved?.user,
     passwordFile: auth === 'simple' ? passwordFile : values['password-file'],
     passwordEnv: auth === 'simple' ? passwordEnv : values['password-env'],
+    gkdiEndpoint: saved?.gkdiEndpoint,
     timeoutMs,
   };
   return {

@@ -47,8 +47,8 @@ describe.skipIf(!lab)('the audit log of lapsctl against the lab DC', () => {
     'Windows LAPS computer',
   );
   const encrypted = pick(
-    (c) => c.flavours.length === 1 && c.encrypted !== null,
-    'encrypted-only computer',
+    (c) => c.flavours.length === 1 && c.encrypted?.origin === 'lab',
+    'lab-encrypted-only computer',
   );
   const auditLines = (config: string): AuditLine[] =>
     readFileSync(join(config, 'audit.jsonl'), 'utf8')
@@ -157,14 +157,28 @@ describe.skipIf(!lab)('the audit log of lapsctl against the lab DC', () => {
     });
   });
 
-  it('records nothing for an encrypted password, which is not shown', async () => {
+  it('records a decrypt as "decrypt", and nothing when decryption is refused', async () => {
     const config = newConfig();
-    const result = await runLapsctl(['get', encrypted.name, '--json', ...as('administrator')], {
-      env: { LAPS_CONSOLE_CONFIG_DIR: config },
-    });
-    expect(result.code).toBe(0);
-    expect(jsonOf<{ password: string | null }>(result).password).toBeNull();
+    const refused = await runLapsctl(
+      ['get', encrypted.name, '--json', '--gkdi-endpoint', lab.gkdiEndpoint, ...as('helpdesk')],
+      { env: { LAPS_CONSOLE_CONFIG_DIR: config } },
+    );
+    expect(refused.code).toBe(7);
     expect(() => statSync(join(config, 'audit.jsonl'))).toThrow();
+    const result = await runLapsctl(
+      ['get', encrypted.name, '--json', '--decrypt-with', 'root-key', ...as('administrator')],
+      { env: { LAPS_CONSOLE_CONFIG_DIR: config } },
+    );
+    expect(result.code).toBe(0);
+    const [line] = auditLines(config);
+    expect(line).toMatchObject({
+      action: 'decrypt',
+      computer: encrypted.name,
+      source: 'windows-laps-encrypted',
+    });
+    expect(readFileSync(join(config, 'audit.jsonl'), 'utf8')).not.toContain(
+      encrypted.encrypted?.current?.password,
+    );
   });
 
   it('names the identity "kerberos" for a Kerberos sign-in', async () => {

@@ -79,16 +79,25 @@ describe.skipIf(!lab)('lapsctl get against the lab DC', () => {
     expect(body.password).toBe(computer.windowsLaps?.password);
   });
 
-  it('reports an encrypted password, with the update time from its header, without a password', async () => {
-    const computer = pick((c) => has(c, 'windows-laps-encrypted'), 'encrypted computer');
-    const result = await runLapsctl(['get', computer.name, '--json', ...admin]);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain('encrypted');
-    expect(jsonOf<GetJson>(result)).toMatchObject({
+  it('decrypts an encrypted password (as a LAPS Admins member, through the key service)', async () => {
+    const computer = pick(
+      (c) => only(c, 'windows-laps-encrypted') && c.encrypted?.origin === 'lab',
+      'lab-encrypted computer',
+    );
+    const result = await runLapsctl([
+      'get',
+      computer.name,
+      '--json',
+      '--gkdi-endpoint',
+      lab.gkdiEndpoint,
+      ...as('lapsadmin'),
+    ]);
+    expect(result.stderr).toBe('');
+    expect(jsonOf<GetJson>(result)).toEqual({
+      computer: computer.name,
+      dn: computer.dn,
       source: 'windows-laps-encrypted',
-      password: null,
-      account: null,
-      updated: computer.encrypted?.updated,
+      ...computer.encrypted?.current,
       expires: computer.encrypted?.expires,
     });
   });
