@@ -28,6 +28,7 @@ export const VALID_INPUTS: Readonly<Record<Channel, Readonly<Record<string, unkn
   'computer.read': { connectionId: CONNECTION_ID, dn: DN },
   'computer.reveal': { connectionId: CONNECTION_ID, dn: DN, source: 'windows-laps' },
   'computer.copy': { connectionId: CONNECTION_ID, dn: DN },
+  'computer.history': { connectionId: CONNECTION_ID, dn: DN, target: 'password' },
   'computer.setExpiration': {
     connectionId: CONNECTION_ID,
     dn: DN,
@@ -51,6 +52,7 @@ export const REQUIRED_FIELDS: Readonly<Record<Channel, readonly string[]>> = {
   'computer.read': ['connectionId', 'dn'],
   'computer.reveal': ['connectionId', 'dn'],
   'computer.copy': ['connectionId', 'dn'],
+  'computer.history': ['connectionId', 'dn', 'target'],
   'computer.setExpiration': ['connectionId', 'dn', 'at'],
   'settings.get': [],
   'settings.set': ['clipboardClearSeconds'],
@@ -170,6 +172,7 @@ const FORMAT_CASES: Partial<
   'computer.search': [[['limit'], [0, 10_001]]],
   'computer.read': [[['dn'], ['PC0001', 'CN=PC0001', '*', '(objectClass=*)']]],
   'computer.reveal': [[['source'], ['all', 'dsrm']]],
+  'computer.history': [[['target'], ['all', 'legacy', 'DSRM', 'history']]],
   'computer.setExpiration': [
     [['at'], ['2026-12-01T18:00:00', '2026-13-45T00:00:00Z', 'tomorrow', '1700000000', 'now']],
   ],

@@ -16,3 +16,13 @@ export function formatLapsTime(value: string | null): string {
   if (value === 'never') return 'Never';
   return dateTime.format(new Date(value));
 }
+
+/** The authorized decryptor as the UI names it: "LAPS Admins (S-1-5-21-…)", or the SID alone. */
+export function formatDecryptor(decryptor: { sid: string; name: string | null }): string {
+  return decryptor.name === null ? decryptor.sid : `${decryptor.name} (${decryptor.sid})`;
+}
+
+/** The failures that the permission dialog explains, rather than an error bar. */
+export function isPermissionProblem(error: { code: string }): boolean {
+  return error.code === 'access-denied' || error.code === 'not-authorized-to-decrypt';
+}

@@ -11,6 +11,7 @@ export const CHANNELS = [
   'computer.read',
   'computer.reveal',
   'computer.copy',
+  'computer.history',
   'computer.setExpiration',
   'settings.get',
   'settings.set',

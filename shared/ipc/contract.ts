@@ -13,11 +13,15 @@ import {
   computerIdentity,
   connectionId,
   distinguishedName,
+  dsrmView,
+  HISTORY_MAX,
+  historyEntry,
   isoInstant,
   isoInstantWithZone,
   lapsFlavour,
   lapsFlavourView,
   lapsSource,
+  lapsTarget,
   lapsTime,
   outputText,
   password,
@@ -30,12 +34,22 @@ import {
 
 const empty = z.strictObject({});
 const onComputer = z.strictObject({ connectionId, dn: distinguishedName });
-const onComputerPassword = z.strictObject({
+const passwordChoice = {
   connectionId,
   dn: distinguishedName,
-  /** Which flavour's password; default: the best readable one. */
+  /** Which flavour's password; default: the best readable one. Not with target 'dsrm'. */
   source: lapsSource.optional(),
-});
+  /** 'dsrm': the domain controller's DSRM password. Default: 'password'. */
+  target: lapsTarget.optional(),
+};
+const oneTarget = {
+  check: (input: { source?: unknown; target?: unknown }) =>
+    !(input.target === 'dsrm' && input.source !== undefined),
+  message: { message: 'a DSRM password has one source: give no source with it', path: ['source'] },
+};
+const onComputerPassword = z
+  .strictObject(passwordChoice)
+  .refine(oneTarget.check, oneTarget.message);
 const settings = z.strictObject({ clipboardClearSeconds });
 const directoryInfo = z.strictObject({
   /** The DC that answered, host:port. */
@@ -103,6 +117,9 @@ export const IPC_CONTRACT = {
       }),
       /** Present (its expiration is visible) but the reader may not read the password. */
       hiddenSources: z.array(lapsFlavour).max(2),
+      isDomainController: z.boolean(),
+      /** A DC's DSRM password, when the reader can see msLAPS-EncryptedDSRMPassword. */
+      dsrm: dsrmView.nullable(),
     }),
   },
   'computer.reveal': {
@@ -110,23 +127,46 @@ export const IPC_CONTRACT = {
     output: z.strictObject({
       computer: outputText(4096),
       dn: outputText(8192),
+      target: lapsTarget,
+      /** An encrypted one (the DSRM password always is) was decrypted for this reply. */
       source: lapsSource,
       account: outputText(4096).nullable(),
-      /** null while the password is encrypted (decryption is its own step). */
-      password: z.string().max(4096).nullable(),
+      password: z.string().max(4096),
       updated: lapsTime.nullable(),
       expires: lapsTime.nullable(),
     }),
   },
   'computer.copy': {
-    input: onComputerPassword,
+    input: z
+      .strictObject({
+        ...passwordChoice,
+        /**
+         * An old password instead of the current one: the history entry updated at this instant
+         * (as computer.history listed it). Named by time, not position, so that a rotation in
+         * between cannot make it copy another one.
+         */
+        historyEntry: isoInstant.optional(),
+      })
+      .refine(oneTarget.check, oneTarget.message),
     // main puts the password on the clipboard itself: the renderer never receives it.
     output: z.strictObject({
       computer: outputText(4096),
       dn: outputText(8192),
+      target: lapsTarget,
       source: lapsSource,
       /** When main clears the clipboard, if it still holds this password. */
       clearsAt: isoInstant,
+    }),
+  },
+  'computer.history': {
+    // Decrypts every old password: asked for only by an explicit action (the History button).
+    input: z.strictObject({ connectionId, dn: distinguishedName, target: lapsTarget }),
+    output: z.strictObject({
+      computer: outputText(4096),
+      dn: outputText(8192),
+      target: lapsTarget,
+      /** Newest first. */
+      entries: z.array(historyEntry).max(HISTORY_MAX),
     }),
   },
   'computer.setExpiration': {
@@ -193,3 +233,5 @@ export type ComputerHit = z.output<typeof computerHit>;
 export type ConsoleSettings = z.output<typeof settings>;
 export type AuditRecordView = z.output<typeof auditRecordView>;
 export type AuditVerifyView = ChannelOutput<'audit.verify'>;
+export type LapsTarget = z.output<typeof lapsTarget>;
+export type HistoryEntry = z.output<typeof historyEntry>;

@@ -73,6 +73,24 @@ export const lapsTime = z.union([isoInstant, z.literal('never')]);
 
 export const lapsSource = z.enum(['windows-laps', 'windows-laps-encrypted', 'legacy']);
 export const lapsFlavour = z.enum(['windows-laps', 'legacy']);
+/** Which password of a computer: its Windows LAPS password, or (on a DC) its DSRM password. */
+export const lapsTarget = z.enum(['password', 'dsrm']);
+
+/** Windows LAPS keeps at most 12 old passwords; room for a policy that keeps more. */
+export const HISTORY_MAX = 100;
+
+/** The group (or user) whose members may decrypt, from the blob's protection descriptor. */
+export const decryptor = z.strictObject({
+  sid: outputText(256),
+  /** Its account name, when the directory could say; the UI shows the SID alone otherwise. */
+  name: outputText(1024).nullable(),
+});
+
+/** What an encrypted value says without any key: who may decrypt it and how many old ones. */
+export const encryptionView = z.strictObject({
+  decryptor,
+  historyCount: z.int().min(0).max(HISTORY_MAX),
+});
 
 export const errorInfo = z.strictObject({
   code: z.enum(ALL_IPC_ERROR_CODES as [IpcErrorCode, ...IpcErrorCode[]]),
@@ -142,6 +160,21 @@ export const lapsFlavourView = z.strictObject({
   expires: lapsTime.nullable(),
   /** false while encrypted: the password is there but needs decrypting. */
   isPasswordReadable: z.boolean(),
+  /** Set for 'windows-laps-encrypted' only. */
+  encryption: encryptionView.nullable(),
+});
+
+/** A domain controller's encrypted DSRM password, without it. */
+export const dsrmView = z.strictObject({
+  updated: lapsTime.nullable(),
+  ...encryptionView.shape,
+});
+
+/** One decrypted old password, as the History view lists it. */
+export const historyEntry = z.strictObject({
+  account: outputText(4096),
+  password: z.string().max(4096),
+  updated: lapsTime,
 });
 
 /** How many audit records to list, newest first. */

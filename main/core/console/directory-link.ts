@@ -1,8 +1,10 @@
 import { searchComputers } from '../directory/computers.js';
-import { connectWithProfile } from '../directory/connect.js';
+import { connectWithProfile, resolvePassword } from '../directory/connect.js';
+import { decryptComputerLaps } from '../directory/decrypt-computer.js';
 import { setPasswordExpiration } from '../directory/expiration.js';
 import { readComputerLaps } from '../directory/laps-password.js';
 import type { DirectorySession } from '../directory/session.js';
+import { createGroupKeySource, type GroupKeySource } from '../dpapi-ng/key-source.js';
 import type { ConnectionProfile } from '../profiles/profile.js';
 import type { DirectoryLink, DirectoryPort } from './ports.js';
 
@@ -14,14 +16,31 @@ const SAVED_PASSWORD_VARIABLE = 'LAPS_CONSOLE_SAVED_PASSWORD';
 export function coreDirectory(env: NodeJS.ProcessEnv): DirectoryPort {
   return {
     async open(profile, options) {
-      const session = await connectWithProfile(withPassword(profile, options.password), {
-        env:
-          options.password === undefined
-            ? env
-            : { ...env, [SAVED_PASSWORD_VARIABLE]: options.password },
+      const signInAs = withPassword(profile, options.password);
+      const signInEnv =
+        options.password === undefined
+          ? env
+          : { ...env, [SAVED_PASSWORD_VARIABLE]: options.password };
+      const session = await connectWithProfile(signInAs, {
+        env: signInEnv,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      return sessionLink(session);
+      // GetKey signs in over RPC with NTLM as the same user: one cached key source per link
+      // (the connection's primary link serves every decrypt), made at the first decrypt.
+      let keys: GroupKeySource | undefined;
+      const keySource = async (): Promise<GroupKeySource> => {
+        if (keys) return keys;
+        // Read before the first GetKey, as connect read it: held by the key source alone.
+        const password =
+          profile.auth === 'simple' ? await resolvePassword(signInAs, signInEnv) : undefined;
+        keys ??= createGroupKeySource({
+          profile,
+          ...(password !== undefined ? { password } : {}),
+          dcHost: session.target.host,
+        });
+        return keys;
+      };
+      return sessionLink(session, keySource, () => keys?.close());
     },
   };
 }
@@ -35,7 +54,11 @@ function withPassword(profile: ConnectionProfile, password: string | undefined):
   return { ...withoutFile, passwordEnv: SAVED_PASSWORD_VARIABLE };
 }
 
-function sessionLink(session: DirectorySession): DirectoryLink {
+function sessionLink(
+  session: DirectorySession,
+  keys: () => Promise<GroupKeySource>,
+  closeKeys: () => void,
+): DirectoryLink {
   return {
     server: session.server,
     async describe() {
@@ -49,6 +72,11 @@ function sessionLink(session: DirectorySession): DirectoryLink {
     search: (text, options) => searchComputers(session, text, options),
     read: (dn, options) => readComputerLaps(session, dn, options),
     setExpiration: (dn, when, options) => setPasswordExpiration(session, dn, when, options),
-    close: () => session.close(),
+    decrypt: async (dn, what, options) =>
+      decryptComputerLaps(session, dn, what, { ...options, keys: await keys() }),
+    close: () => {
+      closeKeys();
+      return session.close();
+    },
   };
 }

@@ -12,7 +12,15 @@ import { DEFAULT_SEARCH_LIMIT } from '../directory/computers.js';
 import { primaryPassword } from '../directory/laps-password.js';
 import { LapsError, UsageError } from '../errors/laps-error.js';
 import type { FileTimeValue } from '../laps/filetime.js';
-import type { ComputerLapsState, LapsPasswordRecord, LapsSource } from '../laps/laps-state.js';
+import { LAPS_ATTRIBUTES } from '../laps/attributes.js';
+import type { DecryptedLaps } from '../laps/decrypted.js';
+import type {
+  ComputerLapsState,
+  LapsEncryptionInfo,
+  LapsPasswordRecord,
+  LapsSource,
+} from '../laps/laps-state.js';
+import type { LapsPasswordPayload } from '../laps/password-json.js';
 import type { ConnectionProfile } from '../profiles/profile.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 import {
@@ -25,6 +33,7 @@ import type {
   AuditRecorder,
   Caller,
   ClipboardPort,
+  DecryptTarget,
   DirectoryLink,
   DirectoryPort,
   ProfileRepository,
@@ -39,7 +48,7 @@ export interface ConsoleContext {
   readonly settings: SettingsStore;
   readonly connections: ConnectionRegistry;
   readonly directory: DirectoryPort;
-  /** Called on every reveal, copy and expiry change; a throw refuses the action. */
+  /** Called on every reveal, copy, decrypt and expiry change; a throw refuses the action. */
   readonly audit: AuditRecorder;
   /** The same log, read back for the viewer. */
   readonly auditLog: AuditLogReader;
@@ -110,7 +119,7 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
 
   const auditAction = (
     connection: ConsoleConnection,
-    action: 'reveal' | 'copy' | 'expire',
+    action: 'reveal' | 'copy' | 'expire' | 'decrypt',
     computer: { name: string; dn: string },
     extra: { source: LapsSource | null; detail: string | null },
   ) =>
@@ -126,6 +135,60 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
       },
       app: 'console',
     });
+
+  /** Decrypts on the connection's primary link, as its signed-in account. */
+  const decrypt = (
+    connection: ConsoleConnection,
+    dn: string,
+    what: DecryptTarget,
+    history: boolean,
+  ): Promise<DecryptedLaps> =>
+    connection.withPrimary((link) => link.decrypt(dn, what, { ...baseOf(connection), history }));
+
+  /** The current password asked for: clear text as read, or decrypted now. */
+  const currentPassword = async (
+    connection: ConsoleConnection,
+    state: ComputerLapsState,
+    input: { source?: LapsSource | undefined; target?: DecryptTarget | undefined },
+  ): Promise<ChosenPassword> => {
+    if (input.target === 'dsrm') {
+      requireDsrm(state);
+      const { current } = await decrypt(connection, state.computer.dn, 'dsrm', false);
+      return decrypted(current, state.windowsLapsExpires, LAPS_ATTRIBUTES.encryptedDsrmPassword);
+    }
+    const record = choosePassword(state, input.source);
+    if (record.password !== null)
+      return { ...record, password: record.password, decryptedFrom: null };
+    const { current } = await decrypt(connection, state.computer.dn, 'password', false);
+    return decrypted(current, record.expires, LAPS_ATTRIBUTES.encryptedPassword);
+  };
+
+  const decryptHistory = async (
+    connection: ConsoleConnection,
+    state: ComputerLapsState,
+    target: DecryptTarget,
+  ): Promise<readonly LapsPasswordPayload[]> => {
+    if (target === 'dsrm') requireDsrm(state);
+    else requireEncrypted(state);
+    return (await decrypt(connection, state.computer.dn, target, true)).history;
+  };
+
+  /** An old password, named by its update time as computer.history listed it. */
+  const oldPassword = async (
+    connection: ConsoleConnection,
+    state: ComputerLapsState,
+    target: DecryptTarget,
+    updated: string,
+  ): Promise<ChosenPassword> => {
+    const history = await decryptHistory(connection, state, target);
+    const entry = history.find((candidate) => lapsTime(candidate.updated) === updated);
+    if (!entry)
+      throw new LapsError(
+        'not-found',
+        `The password history of ${state.computer.name} no longer holds the password of ${updated}: open History again.`,
+      );
+    return decrypted(entry, null, `${HISTORY_ATTRIBUTE[target]} (entry of ${updated})`);
+  };
 
   const handlers: ConsoleHandlers = {
     async 'profile.list'() {
@@ -245,55 +308,82 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
           updated: lapsTime(record.updated),
           expires: lapsTime(record.expires),
           isPasswordReadable: record.password !== null,
+          encryption: record.encryption && encryptionView(record.encryption),
         })),
         expiration: {
           windowsLaps: lapsTime(state.windowsLapsExpires),
           legacy: lapsTime(state.legacyExpires),
         },
         hiddenSources: [...state.hiddenSources],
+        isDomainController: state.isDomainController,
+        dsrm: state.dsrm && {
+          updated: lapsTime(state.dsrm.updated),
+          ...encryptionView(state.dsrm),
+        },
       };
     },
 
     async 'computer.reveal'(input, caller) {
       const connection = connections.get(input.connectionId, caller.windowKey);
       const state = await readState(connection, input.dn);
-      const record = choosePassword(state, input.source);
-      if (record.password !== null)
-        await auditAction(connection, 'reveal', state.computer, {
-          source: record.source,
-          detail: null,
-        });
+      const chosen = await currentPassword(connection, state, input);
+      // Audited before it leaves main; a log that cannot record it refuses the reveal.
+      await auditAction(connection, 'reveal', state.computer, {
+        source: chosen.source,
+        detail: chosen.decryptedFrom && `decrypted ${chosen.decryptedFrom}`,
+      });
       return {
         computer: state.computer.name,
         dn: state.computer.dn,
-        source: record.source,
-        account: record.account,
-        password: record.password,
-        updated: lapsTime(record.updated),
-        expires: lapsTime(record.expires),
+        target: input.target ?? 'password',
+        source: chosen.source,
+        account: chosen.account,
+        password: chosen.password,
+        updated: lapsTime(chosen.updated),
+        expires: lapsTime(chosen.expires),
       };
     },
 
     async 'computer.copy'(input, caller) {
       const connection = connections.get(input.connectionId, caller.windowKey);
       const state = await readState(connection, input.dn);
-      const record = choosePassword(state, input.source);
-      if (record.password === null)
-        throw new LapsError(
-          'unexpected',
-          `The password of ${state.computer.name} is encrypted (msLAPS-EncryptedPassword); this version of LAPS Console cannot decrypt it yet.`,
-        );
+      const target = input.target ?? 'password';
+      const chosen =
+        input.historyEntry === undefined
+          ? await currentPassword(connection, state, input)
+          : await oldPassword(connection, state, target, input.historyEntry);
       const { clipboardClearSeconds } = await context.settings.get();
       await auditAction(connection, 'copy', state.computer, {
-        source: record.source,
-        detail: null,
+        source: chosen.source,
+        detail: chosen.decryptedFrom && `decrypted ${chosen.decryptedFrom}`,
       });
-      const clearsAt = await clipboard.place(record.password, clipboardClearSeconds * 1000, now());
+      const clearsAt = await clipboard.place(chosen.password, clipboardClearSeconds * 1000, now());
       return {
         computer: state.computer.name,
         dn: state.computer.dn,
-        source: record.source,
+        target,
+        source: chosen.source,
         clearsAt: clearsAt.toISOString(),
+      };
+    },
+
+    async 'computer.history'(input, caller) {
+      const connection = connections.get(input.connectionId, caller.windowKey);
+      const state = await readState(connection, input.dn);
+      const history = await decryptHistory(connection, state, input.target);
+      await auditAction(connection, 'decrypt', state.computer, {
+        source: 'windows-laps-encrypted',
+        detail: `decrypted ${HISTORY_ATTRIBUTE[input.target]} (${history.length} ${history.length === 1 ? 'entry' : 'entries'})`,
+      });
+      return {
+        computer: state.computer.name,
+        dn: state.computer.dn,
+        target: input.target,
+        entries: history.map((entry) => ({
+          account: entry.account,
+          password: entry.password,
+          updated: lapsTime(entry.updated),
+        })),
       };
     },
 
@@ -365,13 +455,75 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
   };
 }
 
-/** The password to reveal or copy: the flavour asked for, else the best readable one. */
+/** A password about to be revealed or copied, and the attribute it was decrypted from, if any. */
+interface ChosenPassword {
+  readonly source: LapsSource;
+  readonly account: string | null;
+  readonly password: string;
+  readonly updated: FileTimeValue | null;
+  readonly expires: FileTimeValue | null;
+  /** For the audit record; null for a clear-text password. */
+  readonly decryptedFrom: string | null;
+}
+
+const HISTORY_ATTRIBUTE: Readonly<Record<DecryptTarget, string>> = {
+  password: LAPS_ATTRIBUTES.encryptedPasswordHistory,
+  dsrm: LAPS_ATTRIBUTES.encryptedDsrmPasswordHistory,
+};
+
+function decrypted(
+  payload: LapsPasswordPayload,
+  expires: FileTimeValue | null,
+  decryptedFrom: string,
+): ChosenPassword {
+  return {
+    source: 'windows-laps-encrypted',
+    account: payload.account,
+    password: payload.password,
+    updated: payload.updated,
+    expires,
+    decryptedFrom,
+  };
+}
+
+function encryptionView(info: LapsEncryptionInfo) {
+  return {
+    decryptor: { sid: info.authorizedSid, name: info.authorizedName },
+    historyCount: info.historyCount,
+  };
+}
+
+/** A DSRM password is asked for: say why there is none to be had before any key is fetched. */
+function requireDsrm(state: ComputerLapsState): void {
+  if (state.dsrm) return;
+  const { name } = state.computer;
+  throw state.isDomainController
+    ? new LapsError(
+        'no-laps-password',
+        `${name} shows no DSRM password: either Windows LAPS has not backed one up (the BackupDirectory and DSRM policy on the DC), or you may not read ${LAPS_ATTRIBUTES.encryptedDsrmPassword} (Domain Admins can).`,
+      )
+    : new LapsError(
+        'no-laps-password',
+        `${name} is not a domain controller: only domain controllers have a DSRM password.`,
+      );
+}
+
+/** Windows LAPS keeps a history only of encrypted passwords. */
+function requireEncrypted(state: ComputerLapsState): void {
+  if (state.records.some((record) => record.source === 'windows-laps-encrypted')) return;
+  primaryPassword(state); // throws "no password" or "access denied" when that is the reason
+  throw new LapsError(
+    'no-laps-password',
+    `${state.computer.name} has no encrypted password, so no password history: Windows LAPS keeps old passwords only when it encrypts them.`,
+  );
+}
+
+/** The password to reveal or copy: the flavour asked for, else the best one. */
 export function choosePassword(
   state: ComputerLapsState,
   source: LapsSource | undefined,
 ): LapsPasswordRecord {
-  if (source === undefined)
-    return state.records.find((record) => record.password !== null) ?? primaryPassword(state);
+  if (source === undefined) return primaryPassword(state);
   const record = state.records.find((candidate) => candidate.source === source);
   if (record) return record;
   // Not readable: say whether it is there but hidden (access denied) or not there at all.

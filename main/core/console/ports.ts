@@ -4,6 +4,7 @@ import type { AuditEvent, AuditRecord } from '../audit/audit-record.js';
 import type { AuditVerifyResult } from '../audit/audit-verify.js';
 import type { ComputerSearchHit } from '../directory/computers.js';
 import type { ExpirationResult } from '../directory/expiration.js';
+import type { DecryptedLaps } from '../laps/decrypted.js';
 import type { ComputerLapsState } from '../laps/laps-state.js';
 import type { ConnectionProfile } from '../profiles/profile.js';
 import type { ConsoleSettings } from '../../../shared/ipc/contract.js';
@@ -73,8 +74,20 @@ export interface DirectoryLink {
   ): Promise<ComputerSearchHit[]>;
   read(dn: string, options: { base?: string }): Promise<ComputerLapsState>;
   setExpiration(dn: string, when: Date, options: { base?: string }): Promise<ExpirationResult>;
+  /**
+   * Decrypts a computer's encrypted Windows LAPS password ('password') or a DC's DSRM password
+   * ('dsrm') through the key service, as the signed-in account; the history (newest first)
+   * only when asked, since each old value may need a key of its own.
+   */
+  decrypt(
+    dn: string,
+    what: DecryptTarget,
+    options: { base?: string; history: boolean },
+  ): Promise<DecryptedLaps>;
   close(): Promise<void>;
 }
+
+export type DecryptTarget = 'password' | 'dsrm';
 
 export interface DirectoryPort {
   /** Connects as the profile says; `password` (a saved or draft one) replaces its file/env. */

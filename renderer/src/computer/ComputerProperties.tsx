@@ -49,8 +49,14 @@ function PropertiesSurface({ name, dn }: { name: string; dn: string }) {
   const details = useConsole((state) => state.computerDetails);
   const isDisabled = useConsole((state) => state.computerDetails?.computer.isDisabled ?? false);
   const close = useConsole((state) => state.closeComputerProperties);
-  const [denied, setDenied] = useState<IpcErrorInfo | null>(null);
-  const onAccessDenied = useCallback((failure: IpcErrorInfo) => setDenied(failure), []);
+  const [denied, setDenied] = useState<{
+    error: IpcErrorInfo;
+    decryptor: string | null;
+  } | null>(null);
+  const onPermissionProblem = useCallback(
+    (failure: IpcErrorInfo, decryptor: string | null) => setDenied({ error: failure, decryptor }),
+    [],
+  );
 
   // The dialog closes on Escape only while focus is inside it; a button that was disabled
   // under the focus leaves it on <body>, and Escape must still close the properties.
@@ -89,7 +95,7 @@ function PropertiesSurface({ name, dn }: { name: string; dn: string }) {
           </span>
         </DialogTitle>
         {details ? (
-          <LapsTab details={details} onAccessDenied={onAccessDenied}>
+          <LapsTab details={details} onPermissionProblem={onPermissionProblem}>
             {header}
           </LapsTab>
         ) : (
@@ -102,7 +108,8 @@ function PropertiesSurface({ name, dn }: { name: string; dn: string }) {
         )}
       </DialogBody>
       <PermissionDialog
-        error={denied ?? (error?.code === 'access-denied' ? error : null)}
+        error={denied?.error ?? (error?.code === 'access-denied' ? error : null)}
+        decryptor={denied?.decryptor ?? null}
         computer={name}
         onClose={() => {
           setDenied(null);

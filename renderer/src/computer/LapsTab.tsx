@@ -16,7 +16,7 @@ import {
 import { useState, type ReactNode } from 'react';
 import type { IpcErrorInfo } from '../../../shared/ipc/result.js';
 import { ErrorBar } from '../errors/ErrorBar.js';
-import { formatLapsTime, SOURCE_LABELS } from '../format.js';
+import { formatDecryptor, formatLapsTime, SOURCE_LABELS } from '../format.js';
 import { useConsole } from '../store/index.js';
 import type { ComputerDetails, LapsSource } from '../store/computer-slice.js';
 import {
@@ -25,7 +25,9 @@ import {
   type PendingExpiry,
 } from './ExpiryConfirmDialog.js';
 import { isExpired, localDateTimeToInstant } from './expiry.js';
-import { PasswordSection, SourcePicker } from './PasswordSection.js';
+import { DsrmSection } from './DsrmSection.js';
+import { HistoryDialog } from './HistoryDialog.js';
+import { PasswordSection, SourcePicker, type OnPermissionProblem } from './PasswordSection.js';
 
 const useStyles = makeStyles({
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -40,15 +42,19 @@ type AfterConfirm = 'stay' | 'close';
 /** ADUC's LAPS tab, field by field, with OK / Cancel / Apply. */
 export function LapsTab({
   details,
-  onAccessDenied,
+  onPermissionProblem,
   children,
 }: {
   details: ComputerDetails;
-  onAccessDenied: (error: IpcErrorInfo) => void;
+  onPermissionProblem: OnPermissionProblem;
   children: ReactNode;
 }) {
   const styles = useStyles();
   const close = useConsole((state) => state.closeComputerProperties);
+  const isHistoryOpen = useConsole((state) => state.passwordHistory !== null);
+  // The keyboard shortcuts go to the DSRM password on a DC that has no other LAPS password.
+  const isDsrmOnly =
+    details.dsrm !== null && details.flavours.length === 0 && details.hiddenSources.length === 0;
   const setExpiration = useConsole((state) => state.setExpiration);
   const [source, setSource] = useState<LapsSource | undefined>(details.flavours[0]?.source);
   const [date, setDate] = useState('');
@@ -100,7 +106,7 @@ export function LapsTab({
     const { then } = confirming;
     setConfirming(null);
     if (!result.ok) {
-      if (result.error.code === 'access-denied') onAccessDenied(result.error);
+      if (result.error.code === 'access-denied') onPermissionProblem(result.error, null);
       else setWriteError(result.error);
       return;
     }
@@ -211,11 +217,19 @@ export function LapsTab({
           key={source ?? 'none'}
           details={details}
           source={source}
-          onAccessDenied={onAccessDenied}
+          hasShortcuts={!isHistoryOpen && !isDsrmOnly}
+          onPermissionProblem={onPermissionProblem}
         />
         <Field label="LAPS password update time">
           <Body1 className={styles.value}>{formatLapsTime(flavour?.updated ?? null)}</Body1>
         </Field>
+        {details.isDomainController && (
+          <DsrmSection
+            details={details}
+            hasShortcuts={!isHistoryOpen && isDsrmOnly}
+            onPermissionProblem={onPermissionProblem}
+          />
+        )}
       </DialogContent>
       <DialogActions>
         <Button appearance="primary" onClick={() => apply('close')}>
@@ -226,6 +240,14 @@ export function LapsTab({
           Apply
         </Button>
       </DialogActions>
+      <HistoryDialog
+        computer={details.computer.name}
+        decryptor={(target) => {
+          const encryption = target === 'dsrm' ? details.dsrm : (flavour?.encryption ?? null);
+          return encryption ? formatDecryptor(encryption.decryptor) : null;
+        }}
+        onPermissionProblem={onPermissionProblem}
+      />
       <ExpiryConfirmDialog
         computer={details.computer.name}
         pending={confirming?.pending ?? null}

@@ -18,6 +18,8 @@ const useStyles = makeStyles({
     userSelect: 'all',
   },
   masked: { color: tokens.colorNeutralForeground3, userSelect: 'none' },
+  // A row of the History view: the same font, sized to sit in a table.
+  compact: { fontSize: '18px', lineHeight: '26px', padding: `0 ${tokens.spacingHorizontalS}` },
   // Palette foregrounds are themed: each keeps its contrast in light and dark.
   upper: { color: tokens.colorPaletteBlueForeground2 },
   lower: { color: tokens.colorNeutralForeground1 },
@@ -33,29 +35,41 @@ const useStyles = makeStyles({
   phoneticCharacter: { fontFamily: PASSWORD_FONT, display: 'inline-block', minWidth: '1.6em' },
 });
 
-export function MaskedPassword() {
+export const PASSWORD_LABEL = 'LAPS local admin account password';
+
+interface DisplayOptions {
+  /** The accessible name (a hidden one gets " (hidden)"). */
+  readonly label?: string;
+  readonly isCompact?: boolean;
+}
+
+export function MaskedPassword({ label = PASSWORD_LABEL, isCompact = false }: DisplayOptions) {
   const styles = useStyles();
   return (
     <div
-      className={mergeClasses(styles.password, styles.masked)}
+      className={mergeClasses(styles.password, styles.masked, isCompact && styles.compact)}
       role="textbox"
       aria-readonly="true"
-      aria-label="LAPS local admin account password (hidden)"
+      aria-label={`${label} (hidden)`}
     >
       ••••••••••••••••
     </div>
   );
 }
 
-export function RevealedPassword({ password }: { password: string }) {
+export function RevealedPassword({
+  password,
+  label = PASSWORD_LABEL,
+  isCompact = false,
+}: DisplayOptions & { password: string }) {
   const styles = useStyles();
   const classOf: Readonly<Record<CharacterClass, string>> = styles;
   return (
     <div
-      className={styles.password}
+      className={mergeClasses(styles.password, isCompact && styles.compact)}
       role="textbox"
       aria-readonly="true"
-      aria-label="LAPS local admin account password"
+      aria-label={label}
       data-password-display=""
     >
       {spellPassword(password).map((entry, index) => (

@@ -7,19 +7,21 @@ import {
   MessageBarBody,
   Radio,
   RadioGroup,
+  Spinner,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc/contract.js';
 import type { IpcErrorInfo } from '../../../shared/ipc/result.js';
 import { ErrorBar } from '../errors/ErrorBar.js';
-import { SOURCE_LABELS } from '../format.js';
+import { formatDecryptor, isPermissionProblem, SOURCE_LABELS } from '../format.js';
 import { useConsole } from '../store/index.js';
-import type { ComputerDetails, LapsSource } from '../store/computer-slice.js';
+import type { ComputerDetails, LapsSource, LapsTarget } from '../store/computer-slice.js';
 import {
   CharacterLegend,
   MaskedPassword,
+  PASSWORD_LABEL,
   PhoneticSpelling,
   RevealedPassword,
 } from './PasswordDisplay.js';
@@ -42,32 +44,55 @@ interface Revealed {
 
 type Copied = ChannelOutput<'computer.copy'>;
 
+/** access-denied or not-authorized-to-decrypt, with the decryptor the UI knows of, if any. */
+export type OnPermissionProblem = (error: IpcErrorInfo, decryptor: string | null) => void;
+
 /**
- * "LAPS local admin account password": masked until Show or QR, which fetch it (computer.reveal);
- * never fetched on open. The password lives in this component's state only, so it is gone when
- * the password is hidden, the flavour changes, or the properties close (the component unmounts).
+ * "LAPS local admin account password" (or a DC's DSRM password): masked until Show or QR, which
+ * fetch it (computer.reveal, decrypting in main when it is encrypted); never fetched on open. The
+ * password lives in this component's state only, so it is gone when the password is hidden, the
+ * flavour changes, or the properties close (the component unmounts).
  */
 export function PasswordSection({
   details,
   source,
-  onAccessDenied,
+  target = 'password',
+  label = PASSWORD_LABEL,
+  hasShortcuts,
+  onPermissionProblem,
 }: {
   details: ComputerDetails;
+  /** The flavour (target 'password' only). */
   source: LapsSource | undefined;
-  onAccessDenied: (error: IpcErrorInfo) => void;
+  target?: LapsTarget;
+  label?: string;
+  /** Alt+S, Ctrl+Shift+C and Alt+H: for one section at a time, and not under another view. */
+  hasShortcuts: boolean;
+  onPermissionProblem: OnPermissionProblem;
 }) {
   const styles = useStyles();
   const revealPassword = useConsole((state) => state.revealPassword);
   const copyPassword = useConsole((state) => state.copyPassword);
+  const openPasswordHistory = useConsole((state) => state.openPasswordHistory);
+  const closePasswordHistory = useConsole((state) => state.closePasswordHistory);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [copied, setCopied] = useState<Copied | null>(null);
   const [error, setError] = useState<IpcErrorInfo | null>(null);
-  const [isBusy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'reveal' | 'copy' | null>(null);
 
   const flavour = details.flavours.find((candidate) => candidate.source === source);
-  const isEncrypted = flavour !== undefined && !flavour.isPasswordReadable;
-  const hasNoPassword = details.flavours.length === 0 && details.hiddenSources.length === 0;
-  const canAsk = !isEncrypted && !hasNoPassword;
+  const encryption = target === 'dsrm' ? details.dsrm : (flavour?.encryption ?? null);
+  const decryptor = encryption ? formatDecryptor(encryption.decryptor) : null;
+  const hasNoPassword =
+    target === 'dsrm'
+      ? details.dsrm === null
+      : details.flavours.length === 0 && details.hiddenSources.length === 0;
+  const canAsk = !hasNoPassword && busy === null;
+  // The same request as for a clear-text one; main decrypts, asking the key service first.
+  const choice = useMemo(
+    () => (target === 'dsrm' ? { target } : source ? { source } : {}),
+    [target, source],
+  );
 
   // Another flavour picked: its password is another one.
   useEffect(() => {
@@ -78,52 +103,69 @@ export function PasswordSection({
 
   const fail = useCallback(
     (failure: IpcErrorInfo) => {
-      if (failure.code === 'access-denied') onAccessDenied(failure);
+      if (isPermissionProblem(failure)) onPermissionProblem(failure, decryptor);
       else setError(failure);
     },
-    [onAccessDenied],
+    [onPermissionProblem, decryptor],
   );
 
   const reveal = useCallback(
     async (isQrShown: boolean) => {
-      setBusy(true);
+      setBusy('reveal');
       setError(null);
-      const result = await revealPassword(source);
-      setBusy(false);
+      const result = await revealPassword(choice);
+      setBusy(null);
       if (!result.ok) return fail(result.error);
-      if (result.value.password === null)
-        return setError({
-          code: 'not-authorized-to-decrypt',
-          message:
-            'This password is encrypted (msLAPS-EncryptedPassword). Decryption arrives in a later version of LAPS Console.',
-        });
       setRevealed({ password: result.value.password, source: result.value.source, isQrShown });
     },
-    [revealPassword, source, fail],
+    [revealPassword, choice, fail],
   );
 
   const hide = useCallback(() => setRevealed(null), []);
 
   const toggle = useCallback(() => {
     if (revealed) hide();
-    else if (canAsk && !isBusy) void reveal(false);
-  }, [revealed, hide, reveal, canAsk, isBusy]);
+    else if (canAsk) void reveal(false);
+  }, [revealed, hide, reveal, canAsk]);
 
   const copy = useCallback(async () => {
     if (!canAsk) return;
+    setBusy('copy');
     setError(null);
-    const result = await copyPassword(source);
+    const result = await copyPassword(choice);
+    setBusy(null);
     if (result.ok) setCopied(result.value);
     else fail(result.error);
-  }, [copyPassword, source, fail, canAsk]);
+  }, [copyPassword, choice, fail, canAsk]);
 
-  // Alt+S show/hide; Ctrl+Shift+C, or Ctrl+C with no text selected, copies.
+  const showHistory = useCallback(async () => {
+    if (!encryption || encryption.historyCount === 0) return;
+    const failure = await openPasswordHistory(target);
+    // The permission dialog says it all: no empty History view behind it.
+    if (failure && isPermissionProblem(failure)) {
+      closePasswordHistory();
+      onPermissionProblem(failure, decryptor);
+    }
+  }, [
+    encryption,
+    openPasswordHistory,
+    closePasswordHistory,
+    target,
+    onPermissionProblem,
+    decryptor,
+  ]);
+
+  // Alt+S show/hide; Ctrl+Shift+C, or Ctrl+C with no text selected, copies; Alt+H history.
   useEffect(() => {
+    if (!hasShortcuts) return;
     const onKey = (event: KeyboardEvent) => {
       const key = event.key.toLowerCase();
       if (event.altKey && !event.ctrlKey && key === 's') {
         event.preventDefault();
         toggle();
+      } else if (event.altKey && !event.ctrlKey && key === 'h') {
+        event.preventDefault();
+        void showHistory();
       } else if (
         (event.ctrlKey || event.metaKey) &&
         key === 'c' &&
@@ -135,37 +177,36 @@ export function PasswordSection({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [toggle, copy]);
+  }, [hasShortcuts, toggle, copy, showHistory]);
+
+  const shortcut = (keys: string, title: string) =>
+    hasShortcuts ? { 'aria-keyshortcuts': keys, title } : {};
 
   return (
-    <section className={styles.section} aria-label="LAPS local admin account password">
-      <Field label="LAPS local admin account password">
-        {revealed ? <RevealedPassword password={revealed.password} /> : <MaskedPassword />}
+    <section className={styles.section} aria-label={label}>
+      <Field label={label}>
+        {revealed ? (
+          <RevealedPassword password={revealed.password} label={label} />
+        ) : (
+          <MaskedPassword label={label} />
+        )}
       </Field>
-      {hasNoPassword && (
+      {hasNoPassword && target === 'password' && (
         <MessageBar intent="info">
           <MessageBarBody>
             No LAPS password: this computer has no LAPS attribute set.
           </MessageBarBody>
         </MessageBar>
       )}
-      {isEncrypted && (
-        <MessageBar intent="info" layout="multiline">
-          <MessageBarBody>
-            This password is encrypted (Windows LAPS encrypted). Decryption arrives in a later
-            version of LAPS Console; the expiration can be changed already.
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      {decryptor && <Body1>Encrypted — authorized decryptor: {decryptor}</Body1>}
       <div className={styles.buttons}>
-        <Button onClick={toggle} disabled={!canAsk} aria-keyshortcuts="Alt+S" title="Alt+S">
-          {revealed ? 'Hide password' : isBusy ? 'Reading…' : 'Show password'}
+        <Button onClick={toggle} disabled={!canAsk && !revealed} {...shortcut('Alt+S', 'Alt+S')}>
+          {revealed ? 'Hide password' : busy === 'reveal' ? 'Reading…' : 'Show password'}
         </Button>
         <Button
           onClick={() => void copy()}
           disabled={!canAsk}
-          aria-keyshortcuts="Control+Shift+C"
-          title="Ctrl+Shift+C"
+          {...shortcut('Control+Shift+C', 'Ctrl+Shift+C')}
         >
           Copy password
         </Button>
@@ -173,16 +214,28 @@ export function PasswordSection({
           onClick={() =>
             revealed
               ? setRevealed({ ...revealed, isQrShown: !revealed.isQrShown })
-              : !isBusy && void reveal(true)
+              : canAsk && void reveal(true)
           }
-          disabled={!canAsk}
+          disabled={!canAsk && !revealed}
         >
           {revealed?.isQrShown ? 'Hide QR code' : 'Show QR code'}
         </Button>
+        {encryption && (
+          <Button
+            onClick={() => void showHistory()}
+            disabled={encryption.historyCount === 0}
+            {...shortcut('Alt+H', 'Alt+H')}
+          >
+            History ({encryption.historyCount})
+          </Button>
+        )}
+        {busy !== null && encryption && (
+          <Spinner size="tiny" label="Decrypting: asking the key service…" />
+        )}
       </div>
       {copied && (
         <Caption1 role="status">
-          Copied from {SOURCE_LABELS[copied.source]}. The clipboard is cleared at{' '}
+          Copied from {copiedFrom(copied)}. The clipboard is cleared at{' '}
           {new Date(copied.clearsAt).toLocaleTimeString()} if it still holds this password.
         </Caption1>
       )}
@@ -201,6 +254,10 @@ export function PasswordSection({
       )}
     </section>
   );
+}
+
+function copiedFrom(copied: Copied): string {
+  return copied.target === 'dsrm' ? 'the DSRM password' : SOURCE_LABELS[copied.source];
 }
 
 /** With more than one flavour (say Windows LAPS and legacy), which password to show. */

@@ -22,33 +22,48 @@ const useStyles = makeStyles({
 /**
  * access-denied: the core's sentence names the right and the attribute (and the cmdlet that
  * grants it), which is exactly what the user must pass on to an admin, so it is the dialog's body.
+ * not-authorized-to-decrypt is another matter (reading worked; the key service refused the key),
+ * so it has its own title and advice, naming the group whose members may decrypt.
  */
 export function PermissionDialog({
   error,
+  decryptor,
   computer,
   onClose,
 }: {
   error: IpcErrorInfo | null;
+  /** The authorized decryptor, as the UI names it, when the error is about decrypting. */
+  decryptor: string | null;
   computer: string;
   onClose: () => void;
 }) {
   const styles = useStyles();
+  const isDecrypt = error?.code === 'not-authorized-to-decrypt';
   return (
     <Dialog open={error !== null} onOpenChange={(_event, data) => !data.open && onClose()}>
       <DialogSurface aria-describedby="permission-message">
         <DialogBody>
-          <DialogTitle>Permission needed</DialogTitle>
+          <DialogTitle>{isDecrypt ? 'Not authorized to decrypt' : 'Permission needed'}</DialogTitle>
           <DialogContent className={styles.content}>
             <MessageBar intent="warning" layout="multiline">
               <MessageBarBody id="permission-message" className={styles.message}>
                 {error?.message}
               </MessageBarBody>
             </MessageBar>
-            <Body1>
-              Ask a directory admin to grant your account that right on {computer}&apos;s
-              organizational unit, or ask someone who already has it. Give them the sentence above:
-              it names the right and the attribute.
-            </Body1>
+            {isDecrypt ? (
+              <Body1>
+                You may read {computer}&apos;s encrypted password, but only members of{' '}
+                <strong>{decryptor ?? 'the group named above'}</strong> may decrypt it: the key
+                service gives the key to no one else. Ask a directory admin to add your account to
+                that group (then connect again), or ask one of its members.
+              </Body1>
+            ) : (
+              <Body1>
+                Ask a directory admin to grant your account that right on {computer}&apos;s
+                organizational unit, or ask someone who already has it. Give them the sentence
+                above: it names the right and the attribute.
+              </Body1>
+            )}
           </DialogContent>
           <DialogActions>
             <Button appearance="primary" onClick={onClose}>

@@ -1,9 +1,11 @@
 // The computer properties view (ADUC's LAPS tab). What is read here never holds a password:
 // computer.read's contract has no password field. A revealed password is returned to the view
-// that asked (its own React state) and never set in the store.
+// that asked (its own React state) and never set in the store. The one exception is the History
+// view's list of old passwords, fetched on its explicit action and dropped from the store when
+// that view (or the computer) closes.
 import type { StateCreator } from 'zustand';
 import type { LapsApi } from '../../../shared/ipc/api.js';
-import type { ChannelOutput } from '../../../shared/ipc/contract.js';
+import type { ChannelOutput, HistoryEntry, LapsTarget } from '../../../shared/ipc/contract.js';
 import type { IpcErrorInfo, Result } from '../../../shared/ipc/result.js';
 import {
   loadRecentComputers,
@@ -15,6 +17,23 @@ import type { ConsoleState } from './store.js';
 
 export type ComputerDetails = ChannelOutput<'computer.read'>;
 export type LapsSource = ComputerDetails['flavours'][number]['source'];
+export type { HistoryEntry, LapsTarget };
+
+/** Which password: a flavour's current one, a DC's DSRM one, or an old one (copy only). */
+export interface PasswordChoice {
+  readonly source?: LapsSource;
+  readonly target?: LapsTarget;
+  /** An entry of the History view, named by its update time. */
+  readonly historyEntry?: string;
+}
+
+/** The History view of the open computer: its old passwords, newest first. */
+export interface PasswordHistory {
+  readonly target: LapsTarget;
+  readonly status: 'loading' | 'ready' | 'failed';
+  readonly entries: readonly HistoryEntry[];
+  readonly error: IpcErrorInfo | null;
+}
 
 export interface ComputerSlice {
   /** The computer whose properties are open, or null. */
@@ -26,9 +45,16 @@ export interface ComputerSlice {
   openComputerProperties: (computer: RecentComputer) => Promise<void>;
   closeComputerProperties: () => void;
   refreshComputer: () => Promise<void>;
+  readonly passwordHistory: PasswordHistory | null;
   /** The password, for the caller's own state only. */
-  revealPassword: (source?: LapsSource) => Promise<Result<ChannelOutput<'computer.reveal'>>>;
-  copyPassword: (source?: LapsSource) => Promise<Result<ChannelOutput<'computer.copy'>>>;
+  revealPassword: (
+    choice?: Omit<PasswordChoice, 'historyEntry'>,
+  ) => Promise<Result<ChannelOutput<'computer.reveal'>>>;
+  copyPassword: (choice?: PasswordChoice) => Promise<Result<ChannelOutput<'computer.copy'>>>;
+  /** Decrypts the history (computer.history) into passwordHistory; the failure, if any. */
+  openPasswordHistory: (target: LapsTarget) => Promise<IpcErrorInfo | null>;
+  /** Drops the old passwords from the store. */
+  closePasswordHistory: () => void;
   /** at: ISO instant with zone, or null for now. Re-reads the computer once it is set. */
   setExpiration: (at: string | null) => Promise<Result<ChannelOutput<'computer.setExpiration'>>>;
 }
@@ -44,8 +70,10 @@ export const createComputerSlice =
     storage: KeyValueStorage | undefined,
   ): StateCreator<ConsoleState, [], [], ComputerSlice> =>
   (set, get) => {
-    // A slow read for a computer closed since must not land on the one opened next.
+    // A slow read for a computer closed since must not land on the one opened next; likewise a
+    // slow history for a History view closed since.
     let generation = 0;
+    let historyGeneration = 0;
 
     const target = () => {
       const { connection, openComputer } = get();
@@ -71,8 +99,11 @@ export const createComputerSlice =
       computerStatus: 'idle',
       computerError: null,
       recentComputers: loadRecentComputers(storage),
+      passwordHistory: null,
       async openComputerProperties(computer) {
+        historyGeneration += 1;
         set((state) => ({
+          passwordHistory: null,
           openComputer: { name: computer.name, dn: computer.dn },
           computerDetails: null,
           computerStatus: 'loading',
@@ -83,7 +114,9 @@ export const createComputerSlice =
       },
       closeComputerProperties() {
         generation += 1;
+        historyGeneration += 1;
         set({
+          passwordHistory: null,
           openComputer: null,
           computerDetails: null,
           computerStatus: 'idle',
@@ -91,15 +124,33 @@ export const createComputerSlice =
         });
       },
       refreshComputer: read,
-      async revealPassword(source) {
+      async revealPassword(choice = {}) {
         const on = target();
         if (!on) return { ok: false, error: NOT_CONNECTED };
-        return api.computer.reveal(source ? { ...on, source } : on);
+        return api.computer.reveal({ ...on, ...choice });
       },
-      async copyPassword(source) {
+      async copyPassword(choice = {}) {
         const on = target();
         if (!on) return { ok: false, error: NOT_CONNECTED };
-        return api.computer.copy(source ? { ...on, source } : on);
+        return api.computer.copy({ ...on, ...choice });
+      },
+      async openPasswordHistory(which) {
+        const on = target();
+        if (!on) return NOT_CONNECTED;
+        const request = ++historyGeneration;
+        set({ passwordHistory: { target: which, status: 'loading', entries: [], error: null } });
+        const result = await api.computer.history({ ...on, target: which });
+        if (request !== historyGeneration) return null;
+        set({
+          passwordHistory: result.ok
+            ? { target: which, status: 'ready', entries: result.value.entries, error: null }
+            : { target: which, status: 'failed', entries: [], error: result.error },
+        });
+        return result.ok ? null : result.error;
+      },
+      closePasswordHistory() {
+        historyGeneration += 1;
+        set({ passwordHistory: null });
       },
       async setExpiration(at) {
         const on = target();

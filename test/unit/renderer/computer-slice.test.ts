@@ -12,6 +12,7 @@ import { createConsoleStore } from '../../../renderer/src/store/store.js';
 const PASSWORD = 'S3cret-0Ol1I!';
 const CONNECTION_ID = '5b0c0d8e-1111-4222-8333-444455556666';
 const DN = 'CN=PC0001,OU=Workstations,DC=lab,DC=test';
+const OLD_PASSWORDS = ['0ld-Pass-1!', '0lder-Pass-2?'];
 
 /** A window.laps whose main side answers from a table, recording every call. */
 function fakeApi() {
@@ -39,19 +40,33 @@ function fakeApi() {
           updated: '2026-01-01T00:00:00.000Z',
           expires: '2026-02-01T00:00:00.000Z',
           isPasswordReadable: true,
+          encryption: null,
         },
       ],
       expiration: { windowsLaps: '2026-02-01T00:00:00.000Z', legacy: null },
       hiddenSources: [],
+      isDomainController: false,
+      dsrm: null,
     }),
     'computer.reveal': ok({
       computer: 'PC0001',
       dn: DN,
+      target: 'password',
       source: 'windows-laps',
       account: 'Administrator',
       password: PASSWORD,
       updated: null,
       expires: null,
+    }),
+    'computer.history': ok({
+      computer: 'PC0001',
+      dn: DN,
+      target: 'password',
+      entries: OLD_PASSWORDS.map((password, index) => ({
+        account: 'Administrator',
+        password,
+        updated: `2025-12-0${index + 1}T00:00:00.000Z`,
+      })),
     }),
   };
   const api = buildLapsApi((channel) => {
@@ -95,6 +110,49 @@ describe('the computer properties slice', () => {
     expect(store.getState().computerDetails).toBeNull();
     expect(JSON.stringify(store.getState())).not.toContain(PASSWORD);
     expect(JSON.stringify([...storage.entries])).not.toContain(PASSWORD);
+  });
+
+  it('fetches the history only when asked, and drops it from the store when the view or the computer closes', async () => {
+    const { api, calls } = fakeApi();
+    const storage = memoryStorage();
+    const store = createConsoleStore(api, storage);
+    const holdsOldPasswords = () => {
+      const state = JSON.stringify(store.getState());
+      return OLD_PASSWORDS.some((password) => state.includes(password));
+    };
+    await store.getState().connect('lab');
+    await store.getState().openComputerProperties({ name: 'PC0001', dn: DN });
+    expect(calls).not.toContain('computer.history');
+    expect(store.getState().passwordHistory).toBeNull();
+
+    expect(await store.getState().openPasswordHistory('password')).toBeNull();
+    expect(calls.filter((channel) => channel === 'computer.history')).toHaveLength(1);
+    expect(store.getState().passwordHistory).toMatchObject({
+      target: 'password',
+      status: 'ready',
+      entries: [{ password: OLD_PASSWORDS[0] }, { password: OLD_PASSWORDS[1] }],
+    });
+    store.getState().closePasswordHistory();
+    expect(store.getState().passwordHistory).toBeNull();
+    expect(holdsOldPasswords()).toBe(false);
+
+    await store.getState().openPasswordHistory('password');
+    expect(holdsOldPasswords()).toBe(true);
+    store.getState().closeComputerProperties();
+    expect(store.getState().passwordHistory).toBeNull();
+    expect(holdsOldPasswords()).toBe(false);
+    expect(JSON.stringify([...storage.entries])).not.toContain(OLD_PASSWORDS[0]);
+  });
+
+  it('does not let a history that answers after its view closed land in the store', async () => {
+    const { api } = fakeApi();
+    const store = createConsoleStore(api, memoryStorage());
+    await store.getState().connect('lab');
+    await store.getState().openComputerProperties({ name: 'PC0001', dn: DN });
+    const pending = store.getState().openPasswordHistory('dsrm');
+    store.getState().closePasswordHistory();
+    expect(await pending).toBeNull();
+    expect(store.getState().passwordHistory).toBeNull();
   });
 
   it('remembers the last ten computers opened, newest first, names and DNs only', async () => {

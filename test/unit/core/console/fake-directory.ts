@@ -1,9 +1,14 @@
 // A directory that answers from memory, for the console's handler tests.
 import type { ComputerSearchHit } from '../../../../main/core/directory/computers.js';
 import { CancelledError, NotFoundError } from '../../../../main/core/errors/laps-error.js';
+import type { DecryptedLaps } from '../../../../main/core/laps/decrypted.js';
 import type { ComputerLapsState } from '../../../../main/core/laps/laps-state.js';
 import type { ConnectionProfile } from '../../../../main/core/profiles/profile.js';
-import type { DirectoryLink, DirectoryPort } from '../../../../main/core/console/ports.js';
+import type {
+  DecryptTarget,
+  DirectoryLink,
+  DirectoryPort,
+} from '../../../../main/core/console/ports.js';
 
 export interface OpenCall {
   readonly profile: ConnectionProfile;
@@ -15,6 +20,12 @@ export class FakeDirectory implements DirectoryPort {
   readonly links: FakeLink[] = [];
   readonly computers = new Map<string, ComputerLapsState>();
   hits: ComputerSearchHit[] = [];
+  /** What decrypt() answers, by `${dn}|${what}` (with the full history; trimmed when not asked). */
+  readonly plaintexts = new Map<string, DecryptedLaps>();
+  /** Every decrypt() asked for. */
+  readonly decrypts: { dn: string; what: DecryptTarget; history: boolean }[] = [];
+  /** When set, decrypt() throws it (say, "not authorized to decrypt"). */
+  decryptError: Error | undefined;
   /** When set, open() throws it. */
   openError: Error | undefined;
   /** When set, a search waits for this promise before answering. */
@@ -75,6 +86,14 @@ export class FakeLink implements DirectoryLink {
       expires: { kind: 'time' as const, date: when },
       flavours: ['windows-laps' as const],
     });
+  }
+
+  decrypt(dn: string, what: DecryptTarget, options: { history: boolean }) {
+    this.directory.decrypts.push({ dn, what, history: options.history });
+    if (this.directory.decryptError) return Promise.reject(this.directory.decryptError);
+    const plaintext = this.directory.plaintexts.get(`${dn}|${what}`);
+    if (!plaintext) return Promise.reject(new NotFoundError(dn));
+    return Promise.resolve(options.history ? plaintext : { ...plaintext, history: [] });
   }
 
   close() {

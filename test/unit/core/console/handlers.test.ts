@@ -15,7 +15,11 @@ import {
   fileProfileRepository,
 } from '../../../../main/core/console/profile-repository.js';
 import { fileSettingsStore } from '../../../../main/core/console/settings-file.js';
-import { AuthenticationError, LapsError } from '../../../../main/core/errors/laps-error.js';
+import {
+  AuthenticationError,
+  LapsError,
+  NotAuthorizedToDecryptError,
+} from '../../../../main/core/errors/laps-error.js';
 import type { ComputerLapsState } from '../../../../main/core/laps/laps-state.js';
 import type { Channel } from '../../../../shared/ipc/channels.js';
 import type { ChannelInput } from '../../../../shared/ipc/contract.js';
@@ -44,6 +48,7 @@ const STATE: ComputerLapsState = {
       password: PASSWORD,
       updated: { kind: 'time', date: new Date('2026-11-20T17:35:21.658Z') },
       expires: { kind: 'never' },
+      encryption: null,
     },
     {
       source: 'legacy',
@@ -51,11 +56,14 @@ const STATE: ComputerLapsState = {
       password: 'legacy-pw',
       updated: null,
       expires: { kind: 'time', date: new Date('2026-12-20T17:35:21.658Z') },
+      encryption: null,
     },
   ],
   windowsLapsExpires: { kind: 'never' },
   legacyExpires: { kind: 'time', date: new Date('2026-12-20T17:35:21.658Z') },
   hiddenSources: [],
+  isDomainController: false,
+  dsrm: null,
 };
 
 let configDir: string;
@@ -377,6 +385,7 @@ describe('computers', () => {
           updated: '2026-11-20T17:35:21.658Z',
           expires: 'never',
           isPasswordReadable: true,
+          encryption: null,
         },
         {
           source: 'legacy',
@@ -384,10 +393,13 @@ describe('computers', () => {
           updated: null,
           expires: '2026-12-20T17:35:21.658Z',
           isPasswordReadable: true,
+          encryption: null,
         },
       ],
       expiration: { windowsLaps: 'never', legacy: '2026-12-20T17:35:21.658Z' },
       hiddenSources: [],
+      isDomainController: false,
+      dsrm: null,
     });
     expect(audit.records).toEqual([]);
   });
@@ -449,6 +461,7 @@ describe('computers', () => {
     expect(copied).toEqual({
       computer: 'PC0001',
       dn: DN,
+      target: 'password',
       source: 'windows-laps',
       clearsAt: '2026-11-23T12:00:10.000Z',
     });
@@ -599,6 +612,275 @@ describe('the audit viewer (audit.list, audit.verify) over the real log', () => 
     expect(
       await dispatch(logged.handlers, 'audit.verify', { path: '../audit.jsonl' }, WINDOW),
     ).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+});
+
+describe('encrypted passwords, their history and DSRM (decrypted in main, audited in the real log)', () => {
+  const ENCRYPTED_DN = 'CN=PC0100,OU=Workstations,DC=lab,DC=test';
+  const DC_DN = 'CN=DC1,OU=Domain Controllers,DC=lab,DC=test';
+  const GROUP_SID = 'S-1-5-21-1004336348-1177238915-682003330-1105';
+  const at = (iso: string) => ({ kind: 'time' as const, date: new Date(iso) });
+  const payload = (password: string, iso: string) => ({
+    account: 'Administrator',
+    password,
+    updated: at(iso),
+  });
+  const encryption = { authorizedSid: GROUP_SID, authorizedName: 'LAPS Admins', historyCount: 2 };
+  const identity = (name: string, dn: string) => ({
+    name,
+    dn,
+    samAccountName: `${name}$`,
+    dnsHostName: null,
+    isDisabled: false,
+  });
+  const encryptedState: ComputerLapsState = {
+    computer: identity('PC0100', ENCRYPTED_DN),
+    records: [
+      {
+        source: 'windows-laps-encrypted',
+        account: null,
+        password: null,
+        updated: at('2026-11-22T10:00:00.000Z'),
+        expires: at('2026-12-22T10:00:00.000Z'),
+        encryption,
+      },
+    ],
+    windowsLapsExpires: at('2026-12-22T10:00:00.000Z'),
+    legacyExpires: null,
+    hiddenSources: [],
+    isDomainController: false,
+    dsrm: null,
+  };
+  const dcState: ComputerLapsState = {
+    computer: identity('DC1', DC_DN),
+    records: [],
+    windowsLapsExpires: at('2026-12-30T00:00:00.000Z'),
+    legacyExpires: null,
+    hiddenSources: [],
+    isDomainController: true,
+    dsrm: { ...encryption, historyCount: 1, updated: at('2026-11-21T00:00:00.000Z') },
+  };
+  let logged: ConsoleService;
+  let connectionId: string;
+  const paths = () => auditLogPaths(configDir);
+
+  beforeEach(async () => {
+    directory.computers.set(ENCRYPTED_DN, encryptedState);
+    directory.computers.set(DC_DN, dcState);
+    directory.plaintexts.set(`${ENCRYPTED_DN}|password`, {
+      current: payload('Current-pw-1', '2026-11-22T10:00:00.000Z'),
+      history: [
+        payload('Older-pw-2', '2026-11-12T10:00:00.000Z'),
+        payload('Oldest-pw-3', '2026-11-02T10:00:00.000Z'),
+      ],
+    });
+    directory.plaintexts.set(`${DC_DN}|dsrm`, {
+      current: payload('Dsrm-pw-1', '2026-11-21T00:00:00.000Z'),
+      history: [payload('Dsrm-pw-0', '2026-10-21T00:00:00.000Z')],
+    });
+    logged = createConsoleService({
+      ...contextOf(),
+      audit: (event) => appendAuditRecord(paths(), event).then(() => undefined),
+      now: () => new Date('2026-11-23T12:00:00.000Z'),
+    });
+    const opened = await loggedCall('connection.open', { name: 'lab' });
+    connectionId = opened.ok ? (opened.value as { connectionId: string }).connectionId : '';
+  });
+
+  afterEach(() => logged.dispose());
+
+  const loggedCall = <C extends Channel>(channel: C, input: ChannelInput<C>) =>
+    dispatch(logged.handlers, channel, input, WINDOW);
+
+  async function loggedValue<C extends Channel>(channel: C, input: ChannelInput<C>) {
+    const result = await loggedCall(channel, input);
+    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+    return result.value as Record<string, unknown>;
+  }
+
+  const auditLines = async () =>
+    (await fileAuditLogReader(paths()).recent(100)).records.map((record) => [
+      record.action,
+      record.source,
+      record.detail,
+    ]);
+
+  it('names the authorized decryptor and counts the history, decrypting nothing on read', async () => {
+    const read = await loggedValue('computer.read', { connectionId, dn: ENCRYPTED_DN });
+    expect(read.flavours).toEqual([
+      {
+        source: 'windows-laps-encrypted',
+        account: null,
+        updated: '2026-11-22T10:00:00.000Z',
+        expires: '2026-12-22T10:00:00.000Z',
+        isPasswordReadable: false,
+        encryption: { decryptor: { sid: GROUP_SID, name: 'LAPS Admins' }, historyCount: 2 },
+      },
+    ]);
+    expect(read).toMatchObject({ isDomainController: false, dsrm: null });
+    const dc = await loggedValue('computer.read', { connectionId, dn: DC_DN });
+    expect(dc).toMatchObject({
+      isDomainController: true,
+      dsrm: {
+        updated: '2026-11-21T00:00:00.000Z',
+        decryptor: { sid: GROUP_SID, name: 'LAPS Admins' },
+        historyCount: 1,
+      },
+    });
+    expect(directory.decrypts).toEqual([]);
+    expect(await auditLines()).toEqual([]);
+  });
+
+  it('reveals and copies an encrypted password by decrypting it, each audited with the attribute', async () => {
+    const revealed = await loggedValue('computer.reveal', { connectionId, dn: ENCRYPTED_DN });
+    expect(revealed).toEqual({
+      computer: 'PC0100',
+      dn: ENCRYPTED_DN,
+      target: 'password',
+      source: 'windows-laps-encrypted',
+      account: 'Administrator',
+      password: 'Current-pw-1',
+      updated: '2026-11-22T10:00:00.000Z',
+      expires: '2026-12-22T10:00:00.000Z',
+    });
+    const copied = await loggedValue('computer.copy', { connectionId, dn: ENCRYPTED_DN });
+    expect(copied).toMatchObject({ target: 'password', source: 'windows-laps-encrypted' });
+    expect(clipboard.text).toBe('Current-pw-1');
+    expect(directory.decrypts).toEqual([
+      { dn: ENCRYPTED_DN, what: 'password', history: false },
+      { dn: ENCRYPTED_DN, what: 'password', history: false },
+    ]);
+    expect(await auditLines()).toEqual([
+      ['reveal', 'windows-laps-encrypted', 'decrypted msLAPS-EncryptedPassword'],
+      ['copy', 'windows-laps-encrypted', 'decrypted msLAPS-EncryptedPassword'],
+    ]);
+    expect(await fileAuditLogReader(paths()).verify()).toMatchObject({ ok: true, records: 2 });
+    expect(await readFile(paths().log, 'utf8')).not.toContain('Current-pw-1');
+  });
+
+  it('lists the history newest first only when asked, and copies one entry named by its time', async () => {
+    const history = await loggedValue('computer.history', {
+      connectionId,
+      dn: ENCRYPTED_DN,
+      target: 'password',
+    });
+    expect(history).toEqual({
+      computer: 'PC0100',
+      dn: ENCRYPTED_DN,
+      target: 'password',
+      entries: [
+        { account: 'Administrator', password: 'Older-pw-2', updated: '2026-11-12T10:00:00.000Z' },
+        { account: 'Administrator', password: 'Oldest-pw-3', updated: '2026-11-02T10:00:00.000Z' },
+      ],
+    });
+    await loggedValue('computer.copy', {
+      connectionId,
+      dn: ENCRYPTED_DN,
+      historyEntry: '2026-11-02T10:00:00.000Z',
+    });
+    expect(clipboard.text).toBe('Oldest-pw-3');
+    const gone = await loggedCall('computer.copy', {
+      connectionId,
+      dn: ENCRYPTED_DN,
+      historyEntry: '2020-01-01T00:00:00.000Z',
+    });
+    expect(gone).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await auditLines()).toEqual([
+      [
+        'decrypt',
+        'windows-laps-encrypted',
+        'decrypted msLAPS-EncryptedPasswordHistory (2 entries)',
+      ],
+      [
+        'copy',
+        'windows-laps-encrypted',
+        'decrypted msLAPS-EncryptedPasswordHistory (entry of 2026-11-02T10:00:00.000Z)',
+      ],
+    ]);
+  });
+
+  it('reveals, copies and lists the history of a DC’s DSRM password', async () => {
+    const revealed = await loggedValue('computer.reveal', {
+      connectionId,
+      dn: DC_DN,
+      target: 'dsrm',
+    });
+    expect(revealed).toMatchObject({
+      target: 'dsrm',
+      source: 'windows-laps-encrypted',
+      password: 'Dsrm-pw-1',
+      expires: '2026-12-30T00:00:00.000Z',
+    });
+    await loggedValue('computer.copy', { connectionId, dn: DC_DN, target: 'dsrm' });
+    expect(clipboard.text).toBe('Dsrm-pw-1');
+    const history = await loggedValue('computer.history', {
+      connectionId,
+      dn: DC_DN,
+      target: 'dsrm',
+    });
+    expect(history.entries).toEqual([
+      { account: 'Administrator', password: 'Dsrm-pw-0', updated: '2026-10-21T00:00:00.000Z' },
+    ]);
+    expect(await auditLines()).toEqual([
+      ['reveal', 'windows-laps-encrypted', 'decrypted msLAPS-EncryptedDSRMPassword'],
+      ['copy', 'windows-laps-encrypted', 'decrypted msLAPS-EncryptedDSRMPassword'],
+      [
+        'decrypt',
+        'windows-laps-encrypted',
+        'decrypted msLAPS-EncryptedDSRMPasswordHistory (1 entry)',
+      ],
+    ]);
+  });
+
+  it('says why there is no DSRM password or history before asking the key service', async () => {
+    const notDc = await loggedCall('computer.reveal', { connectionId, dn: DN, target: 'dsrm' });
+    expect(notDc).toMatchObject({ ok: false, error: { code: 'no-laps-password' } });
+    expect(notDc.ok ? '' : notDc.error.message).toContain('not a domain controller');
+    const clearHistory = await loggedCall('computer.history', {
+      connectionId,
+      dn: DN,
+      target: 'password',
+    });
+    expect(clearHistory.ok ? '' : clearHistory.error.message).toContain(
+      'keeps old passwords only when it encrypts them',
+    );
+    expect(directory.decrypts).toEqual([]);
+    expect(await auditLines()).toEqual([]);
+  });
+
+  it('passes "not authorized to decrypt" on with its sentence, and audits nothing', async () => {
+    directory.decryptError = new NotAuthorizedToDecryptError(
+      'The key service says helpdesk@lab.test is not a member of LAPS Admins (S-1-5-21-…-1105), the authorized decryptor.',
+    );
+    for (const channel of ['computer.reveal', 'computer.copy'] as const) {
+      const result = await loggedCall(channel, { connectionId, dn: ENCRYPTED_DN });
+      expect(result).toEqual({
+        ok: false,
+        error: { code: 'not-authorized-to-decrypt', message: directory.decryptError.message },
+      });
+    }
+    expect(clipboard.text).toBe('');
+    expect(await auditLines()).toEqual([]);
+  });
+
+  it('refuses to hand out a decrypted password the audit log cannot record', async () => {
+    const failing = createConsoleService({
+      ...contextOf(),
+      audit: () =>
+        Promise.reject(new LapsError('audit-unavailable', 'The audit log cannot be written.')),
+    });
+    const opened = await dispatch(failing.handlers, 'connection.open', { name: 'lab' }, WINDOW);
+    const id = opened.ok ? (opened.value as { connectionId: string }).connectionId : '';
+    for (const [channel, input] of [
+      ['computer.reveal', { connectionId: id, dn: ENCRYPTED_DN }],
+      ['computer.copy', { connectionId: id, dn: DC_DN, target: 'dsrm' }],
+      ['computer.history', { connectionId: id, dn: ENCRYPTED_DN, target: 'password' }],
+    ] as const) {
+      const result = await dispatch(failing.handlers, channel, input, WINDOW);
+      expect(result).toMatchObject({ ok: false, error: { code: 'audit-unavailable' } });
+    }
+    await failing.dispose();
+    expect(clipboard.text).toBe('');
   });
 });
 

@@ -87,10 +87,32 @@ describe('the IPC contract', () => {
           updated: '2026-11-20T08:14:03.000Z',
           expires: 'never',
           isPasswordReadable: true,
+          encryption: null,
         },
       ],
       expiration: { windowsLaps: 'never', legacy: null },
       hiddenSources: ['legacy'],
+      isDomainController: false,
+      dsrm: null,
+    };
+    const encryption = {
+      decryptor: { sid: 'S-1-5-21-1-2-3-1105', name: 'LAPS Admins' },
+      historyCount: 3,
+    };
+    const encryptedRead = {
+      ...read,
+      flavours: [
+        {
+          source: 'windows-laps-encrypted',
+          account: null,
+          updated: '2026-11-20T08:14:03.000Z',
+          expires: 'never',
+          isPasswordReadable: false,
+          encryption,
+        },
+      ],
+      isDomainController: true,
+      dsrm: { updated: '2026-11-20T08:14:03.000Z', ...encryption },
     };
 
     it('lets computer.read carry the LAPS tab fields', () => {
@@ -108,10 +130,77 @@ describe('the IPC contract', () => {
       );
     });
 
+    it('lets computer.read name the decryptor and count the history, and carry nothing more', () => {
+      const { output } = IPC_CONTRACT['computer.read'];
+      expect(output.safeParse(encryptedRead).success).toBe(true);
+      const [flavour] = encryptedRead.flavours;
+      for (const extra of [{ password: 'x' }, { blob: 'AAAA' }, { key: 'x' }]) {
+        expect(
+          output.safeParse({ ...encryptedRead, dsrm: { ...encryptedRead.dsrm, ...extra } }).success,
+        ).toBe(false);
+        expect(
+          output.safeParse({
+            ...encryptedRead,
+            flavours: [{ ...flavour, encryption: { ...encryption, ...extra } }],
+          }).success,
+        ).toBe(false);
+        expect(
+          output.safeParse({
+            ...encryptedRead,
+            flavours: [
+              {
+                ...flavour,
+                encryption: { ...encryption, decryptor: { ...encryption.decryptor, ...extra } },
+              },
+            ],
+          }).success,
+        ).toBe(false);
+      }
+    });
+
+    it('lets computer.history list old passwords, each with its account and time only', () => {
+      const { output } = IPC_CONTRACT['computer.history'];
+      const entry = {
+        account: 'Administrator',
+        password: 'p',
+        updated: '2026-11-20T08:14:03.000Z',
+      };
+      const reply = { computer: 'DC1', dn: identity.dn, target: 'dsrm', entries: [entry] };
+      expect(output.safeParse(reply).success).toBe(true);
+      expect(output.safeParse({ ...reply, entries: [{ ...entry, blob: 'x' }] }).success).toBe(
+        false,
+      );
+      expect(output.safeParse({ ...reply, key: 'x' }).success).toBe(false);
+      expect(output.safeParse({ ...reply, entries: Array(101).fill(entry) }).success).toBe(false);
+    });
+
+    it('takes a DSRM target on reveal and copy, but not with a flavour, and copies a history entry by time', () => {
+      const on = { connectionId: VALID_INPUTS['computer.read'].connectionId, dn: identity.dn };
+      for (const channel of ['computer.reveal', 'computer.copy'] as const) {
+        const { input } = IPC_CONTRACT[channel];
+        expect(input.safeParse({ ...on, target: 'dsrm' }).success).toBe(true);
+        expect(input.safeParse({ ...on, target: 'password', source: 'legacy' }).success).toBe(true);
+        expect(input.safeParse({ ...on, target: 'dsrm', source: 'legacy' }).success).toBe(false);
+      }
+      const copy = IPC_CONTRACT['computer.copy'].input;
+      expect(copy.safeParse({ ...on, historyEntry: '2026-11-20T08:14:03.000Z' }).success).toBe(
+        true,
+      );
+      for (const historyEntry of [0, '3', 'yesterday', '2026-11-20'])
+        expect(copy.safeParse({ ...on, historyEntry }).success).toBe(false);
+      expect(
+        IPC_CONTRACT['computer.reveal'].input.safeParse({
+          ...on,
+          historyEntry: '2026-11-20T08:14:03.000Z',
+        }).success,
+      ).toBe(false);
+    });
+
     it('refuses a computer.copy reply that carries the password', () => {
       const reply = {
         computer: 'PC0001',
         dn: identity.dn,
+        target: 'password',
         source: 'legacy',
         clearsAt: '2026-11-20T08:14:33.000Z',
       };

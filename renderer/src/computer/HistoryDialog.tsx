@@ -1,0 +1,193 @@
+import {
+  Body1,
+  Button,
+  Caption1,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useState } from 'react';
+import type { ChannelOutput } from '../../../shared/ipc/contract.js';
+import type { IpcErrorInfo } from '../../../shared/ipc/result.js';
+import { ErrorBar } from '../errors/ErrorBar.js';
+import { formatLapsTime, isPermissionProblem } from '../format.js';
+import { useConsole } from '../store/index.js';
+import type { HistoryEntry, LapsTarget } from '../store/computer-slice.js';
+import { MaskedPassword, RevealedPassword } from './PasswordDisplay.js';
+import type { OnPermissionProblem } from './PasswordSection.js';
+
+const useStyles = makeStyles({
+  surface: { width: '820px', maxWidth: 'calc(100vw - 48px)' },
+  content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  password: { minWidth: '260px' },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalS },
+});
+
+/**
+ * The History view: a computer's old passwords (or a DC's old DSRM passwords), newest first, each
+ * masked with its own Show and Copy. The list is in the store only while this view is open
+ * (closePasswordHistory drops it); a row's Copy goes through main, which owns the clipboard.
+ */
+export function HistoryDialog({
+  computer,
+  decryptor,
+  onPermissionProblem,
+}: {
+  computer: string;
+  /** The authorized decryptor of the history's target, for the permission dialog. */
+  decryptor: (target: LapsTarget) => string | null;
+  onPermissionProblem: OnPermissionProblem;
+}) {
+  const styles = useStyles();
+  const history = useConsole((state) => state.passwordHistory);
+  const close = useConsole((state) => state.closePasswordHistory);
+  const [copied, setCopied] = useState<ChannelOutput<'computer.copy'> | null>(null);
+  const [copyError, setCopyError] = useState<IpcErrorInfo | null>(null);
+  const what = history?.target === 'dsrm' ? 'DSRM password history' : 'Password history';
+
+  const onCopyFailed = (target: LapsTarget, failure: IpcErrorInfo) => {
+    if (isPermissionProblem(failure)) onPermissionProblem(failure, decryptor(target));
+    else setCopyError(failure);
+  };
+
+  return (
+    <Dialog
+      open={history !== null}
+      onOpenChange={(_event, data) => {
+        if (data.open) return;
+        setCopied(null);
+        setCopyError(null);
+        close();
+      }}
+    >
+      <DialogSurface className={styles.surface} aria-label={`${what} of ${computer}`}>
+        <DialogBody>
+          <DialogTitle>
+            {what} — {computer}
+          </DialogTitle>
+          <DialogContent className={styles.content}>
+            {history?.status === 'loading' && (
+              <Spinner size="small" label="Decrypting the old passwords: asking the key service…" />
+            )}
+            {history?.error && !isPermissionProblem(history.error) && (
+              <ErrorBar title="The history could not be decrypted" error={history.error} />
+            )}
+            {history?.status === 'ready' && history.entries.length === 0 && (
+              <Body1>No old passwords are kept.</Body1>
+            )}
+            {history?.status === 'ready' && history.entries.length > 0 && (
+              <Table size="small" aria-label="Old passwords, newest first">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>Updated</TableHeaderCell>
+                    <TableHeaderCell>Account</TableHeaderCell>
+                    <TableHeaderCell className={styles.password}>Password</TableHeaderCell>
+                    <TableHeaderCell>Actions</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {history.entries.map((entry) => (
+                    <HistoryRow
+                      key={entry.updated}
+                      entry={entry}
+                      target={history.target}
+                      onCopied={(reply) => {
+                        setCopyError(null);
+                        setCopied(reply);
+                      }}
+                      onCopyFailed={(failure) => onCopyFailed(history.target, failure)}
+                    />
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+            {copied && (
+              <Caption1 role="status">
+                Copied. The clipboard is cleared at {new Date(copied.clearsAt).toLocaleTimeString()}{' '}
+                if it still holds this password.
+              </Caption1>
+            )}
+            {copyError && <ErrorBar title="The password could not be copied" error={copyError} />}
+          </DialogContent>
+          <DialogActions>
+            <Button appearance="primary" onClick={close}>
+              Close
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function HistoryRow({
+  entry,
+  target,
+  onCopied,
+  onCopyFailed,
+}: {
+  entry: HistoryEntry;
+  target: LapsTarget;
+  onCopied: (reply: ChannelOutput<'computer.copy'>) => void;
+  onCopyFailed: (error: IpcErrorInfo) => void;
+}) {
+  const styles = useStyles();
+  const copyPassword = useConsole((state) => state.copyPassword);
+  const [isShown, setShown] = useState(false);
+  const [isCopying, setCopying] = useState(false);
+  const when = formatLapsTime(entry.updated);
+  const label = `Password of ${when}`;
+
+  const copy = async () => {
+    setCopying(true);
+    const result = await copyPassword({ target, historyEntry: entry.updated });
+    setCopying(false);
+    if (result.ok) onCopied(result.value);
+    else onCopyFailed(result.error);
+  };
+
+  return (
+    <TableRow>
+      <TableCell>{when}</TableCell>
+      <TableCell>{entry.account}</TableCell>
+      <TableCell className={styles.password}>
+        {isShown ? (
+          <RevealedPassword password={entry.password} label={label} isCompact />
+        ) : (
+          <MaskedPassword label={label} isCompact />
+        )}
+      </TableCell>
+      <TableCell>
+        <div className={styles.actions}>
+          <Button
+            size="small"
+            onClick={() => setShown(!isShown)}
+            aria-label={`${isShown ? 'Hide' : 'Show'} the password of ${when}`}
+          >
+            {isShown ? 'Hide' : 'Show'}
+          </Button>
+          <Button
+            size="small"
+            onClick={() => void copy()}
+            disabled={isCopying}
+            aria-label={`Copy the password of ${when}`}
+          >
+            Copy
+          </Button>
+        </div>
+      </TableCell>
+    </TableRow>
+  );
+}
