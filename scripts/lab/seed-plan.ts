@@ -3,13 +3,17 @@
  * expected.json records for it. Pure (apart from crypto randomness), so seed.ts only does I/O.
  */
 import { randomInt } from 'node:crypto';
+import { parseDpapiNgBlob } from '../../main/core/dpapi-ng/blob.js';
 import type {
   LabComputer,
+  LabEncrypted,
   LabFlavour,
   LabOuKey,
+  LabPlainPassword,
   LabTag,
   LabWindowsLaps,
 } from '../../test/lab/lab-env.js';
+import type { LapsSecret } from './dpapi-ng-protect.js';
 
 export const REALM = 'LAB.TEST';
 export const DNS_DOMAIN = 'lab.test';
@@ -17,6 +21,8 @@ export const BASE_DN = 'DC=lab,DC=test';
 export const COMPUTER_CLASS_GUID = 'bf967a86-0de6-11d0-a285-00aa003049e2';
 
 export const LAB_OU = `OU=Lab,${BASE_DN}`;
+export const DC_OU = `OU=Domain Controllers,${BASE_DN}`;
+export const LAPS_ADMINS = { name: 'LAPS Admins', dn: `CN=LAPS Admins,${LAB_OU}` } as const;
 /** The RDN value of the branch OU has a comma, so its DN escapes it. */
 export const BRANCH_OU_NAME = 'Branch (North), Sales';
 export const OUS: Readonly<Record<LabOuKey, string>> = {
@@ -134,6 +140,8 @@ export interface EncryptedVector {
   readonly blob: Buffer;
   /** From the blob's header: uint32 LE high part, then uint32 LE low part. */
   readonly updated: bigint;
+  /** Its protection descriptor's SID (a group of the forest that made it). */
+  readonly sid: string;
 }
 
 export function encryptedVector(hex: string): EncryptedVector {
@@ -142,7 +150,7 @@ export function encryptedVector(hex: string): EncryptedVector {
     throw new Error('msLAPS-EncryptedPassword test vector has a bad header');
   }
   const updated = (BigInt(blob.readUInt32LE(0)) << 32n) | BigInt(blob.readUInt32LE(4));
-  return { blob, updated };
+  return { blob, updated, sid: parseDpapiNgBlob(blob.subarray(16)).protectionSid };
 }
 
 // --- the plan -----------------------------------------------------------------------------
@@ -154,7 +162,8 @@ type Kind =
   | 'windows-expired'
   | 'windows-stale'
   | 'legacy-expired'
-  | 'encrypted';
+  | 'encrypted' // a foreign Windows-made vector
+  | 'lab-encrypted';
 
 interface Spec {
   readonly name: string;
@@ -201,6 +210,9 @@ function specs(): Spec[] {
       let kind: Kind = disabled
         ? (DISABLED_KINDS[Math.floor(i / ROTATION.length) % DISABLED_KINDS.length] ?? 'none')
         : (ROTATION[slot] ?? 'none');
+      // About 15% are encrypted by the seed as a device would (taking a 'windows' slot), so every
+      // container, helpdesk's Workstations included, has them.
+      if (i % 10 === 1 || i % 20 === 12) kind = 'lab-encrypted';
       // A few computers (every 60th, from the 12th) carry Windows-made encrypted passwords.
       if (i % 60 === 11) kind = 'encrypted';
       // Some LapsAdmin accounts, and every other non-ASCII password \u-escaped in the JSON.
@@ -230,17 +242,86 @@ function specs(): Spec[] {
 export interface PlanInputs {
   readonly now: number;
   readonly vectors: readonly EncryptedVector[];
+  /**
+   * Encrypts one msLAPS-Encrypted* value to `authorizedSid` as a device would at `secret.updated`
+   * (under the group key of that time); the only I/O-bound input, kept outside the plan.
+   */
+  readonly protect: (secret: LapsSecret) => Buffer;
+  /** The LAPS Admins SID, the protection descriptor of every lab-encrypted value. */
+  readonly authorizedSid: string;
 }
 
-export function makePlan({ now, vectors }: PlanInputs): PlannedComputer[] {
+const HOUR_MS = 3_600_000;
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * An encrypted current value and `historyCount` older ones, each days to weeks before the next
+ * (Windows LAPS rotates on its 30-day age, on demand, or after use), for `msLAPS-Encrypted<name>`
+ * (name "Password" or "DSRMPassword"). History is written oldest first, as Windows appends.
+ */
+function encryptedSeries(
+  inputs: PlanInputs,
+  name: 'Password' | 'DSRMPassword',
+  current: LabPlainPassword,
+  historyCount: number,
+  nextPassword: () => string,
+): { laps: Partial<Record<LapsAttribute, Buffer[]>>; history: LabPlainPassword[] } {
+  const history: LabPlainPassword[] = [];
+  let time = Date.parse(current.updated);
+  for (let k = 0; k < historyCount; k++) {
+    time -= randomInt(2 * 24, 35 * 24) * HOUR_MS - randomInt(3_600_000);
+    history.push({ account: current.account, password: nextPassword(), updated: iso(time) });
+  }
+  const protect = (p: LabPlainPassword): Buffer =>
+    inputs.protect({
+      account: p.account,
+      password: p.password,
+      updated: msToFileTime(Date.parse(p.updated)),
+    });
+  const laps: Partial<Record<LapsAttribute, Buffer[]>> = {
+    [`msLAPS-Encrypted${name}`]: [protect(current)],
+  };
+  if (history.length > 0)
+    laps[`msLAPS-Encrypted${name}History`] = [...history].reverse().map(protect);
+  return { laps, history };
+}
+
+/** The DC object's DSRM password (account Administrator) with three older ones. */
+export function makeDomainControllerPlan(inputs: PlanInputs): {
+  readonly laps: Partial<Record<LapsAttribute, readonly Buffer[] | readonly string[]>>;
+  readonly dsrm: LabEncrypted;
+} {
+  const updated = inputs.now - randomInt(1 * 24, 20 * 24) * HOUR_MS;
+  const expires = updated + 30 * DAY_MS;
+  const current = { account: 'Administrator', password: password('"'), updated: iso(updated) };
+  const { laps, history } = encryptedSeries(inputs, 'DSRMPassword', current, 3, () =>
+    password(undefined),
+  );
+  return {
+    laps: { ...laps, 'msLAPS-PasswordExpirationTime': [msToFileTime(expires).toString()] },
+    dsrm: {
+      updated: current.updated,
+      expires: iso(expires),
+      origin: 'lab',
+      authorizedSid: inputs.authorizedSid,
+      current,
+      history,
+      historyCount: history.length,
+    },
+  };
+}
+
+export function makePlan(inputs: PlanInputs): PlannedComputer[] {
+  const { now, vectors } = inputs;
   if (vectors.length === 0) throw new Error('no msLAPS-EncryptedPassword test vectors');
   let windowsCount = 0;
   let legacyCount = 0;
   let encryptedCount = 0;
+  let labEncryptedCount = 0;
   const ago = (minDays: number, maxDays: number): number =>
-    now - randomInt(minDays * 24, maxDays * 24) * 3_600_000;
+    now - randomInt(minDays * 24, maxDays * 24) * HOUR_MS;
   const ahead = (minDays: number, maxDays: number): number =>
-    now + randomInt(minDays * 24, maxDays * 24) * 3_600_000;
+    now + randomInt(minDays * 24, maxDays * 24) * HOUR_MS;
 
   return specs().map((spec) => {
     const laps: Partial<Record<LapsAttribute, (string | Buffer)[]>> = {};
@@ -302,15 +383,58 @@ export function makePlan({ now, vectors }: PlanInputs): PlannedComputer[] {
       laps['msLAPS-PasswordExpirationTime'] = [msToFileTime(expires).toString()];
       flavours.push('windows-laps-encrypted');
       const updatedIso = fileTimeToIso(vector.updated);
-      encrypted = { updated: updatedIso, expires: new Date(expires).toISOString() };
+      const history = n % 3 === 1 ? vectors.filter((v) => v !== vector).map((v) => v.blob) : [];
+      encrypted = {
+        updated: updatedIso,
+        expires: new Date(expires).toISOString(),
+        origin: 'foreign-vector',
+        authorizedSid: vector.sid,
+        current: null,
+        history: [],
+        historyCount: history.length,
+      };
+      tags.add('foreign-vector');
       lastUpdate = Date.parse(updatedIso);
       migrating = n % 3 === 2;
-      if (n % 3 === 1) {
-        laps['msLAPS-EncryptedPasswordHistory'] = vectors
-          .filter((v) => v !== vector)
-          .map((v) => v.blob);
+      if (history.length > 0) {
+        laps['msLAPS-EncryptedPasswordHistory'] = history;
         tags.add('encrypted-history');
       }
+    }
+
+    if (spec.kind === 'lab-encrypted') {
+      const n = labEncryptedCount++;
+      // Every fourth one is past its expiration (the device has not rotated yet).
+      const overdue = n % 4 === 3;
+      const updated = overdue ? ago(31, 60) : ago(0, 20);
+      const expires = overdue ? ago(1, 30) : updated + 30 * DAY_MS;
+      const nextPassword = (): string =>
+        password(WINDOWS_PIECES[windowsCount++ % WINDOWS_PIECES.length]);
+      const current = {
+        account: spec.account ?? 'Administrator',
+        password: nextPassword(),
+        updated: iso(updated),
+      };
+      // 0 to 12 history entries, spread over the lab-encrypted computers.
+      const series = encryptedSeries(inputs, 'Password', current, n % 13, nextPassword);
+      Object.assign(laps, series.laps);
+      laps['msLAPS-PasswordExpirationTime'] = [msToFileTime(expires).toString()];
+      flavours.push('windows-laps-encrypted');
+      encrypted = {
+        updated: current.updated,
+        expires: iso(expires),
+        origin: 'lab',
+        authorizedSid: inputs.authorizedSid,
+        current,
+        history: series.history,
+        historyCount: series.history.length,
+      };
+      tags.add('lab-encrypted');
+      if (series.history.length > 0) tags.add('encrypted-history');
+      if (/[^\x20-\x7e]/.test(current.password)) tags.add('non-ascii-password');
+      if (/[^\x20-\x7e]/.test(current.account)) tags.add('non-ascii-account');
+      lastUpdate = updated;
+      migrating = n % 5 === 4;
     }
 
     if (hasLegacy || migrating) {

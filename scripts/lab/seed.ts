@@ -13,17 +13,23 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { AlreadyExistsError, Attribute, Change, Client } from 'ldapts';
-import type { LabExpected, LabUser, LabUserKey } from '../../test/lab/lab-env.js';
+import { targetSecurityDescriptor } from '../../main/core/dpapi-ng/gkdi.js';
+import { groupKeyEnvelope, readLabRootKey } from '../../test/fixtures/gkdi-server/group-key.js';
+import type { LabExpected, LabGroup, LabUser, LabUserKey } from '../../test/lab/lab-env.js';
+import { groupKeyIndex, protectLapsSecret, type LapsSecret } from './dpapi-ng-protect.js';
 import {
   BASE_DN,
   BRANCH_OU_NAME,
   COMPUTER_CLASS_GUID,
+  DC_OU,
   DNS_DOMAIN,
   LAB_OU,
+  LAPS_ADMINS,
   LAPS_ATTRIBUTES,
   OUS,
   REALM,
   encryptedVector,
+  makeDomainControllerPlan,
   makePlan,
   type EncryptedVector,
   type PlannedComputer,
@@ -36,6 +42,9 @@ const VECTORS =
   process.env.LAPS_LAB_VECTORS ||
   resolve(REPO_DIR, '../shared/vectors/dsinternals/laps_vectors.json');
 const LDAPS_URL = 'ldaps://127.0.0.1:636';
+/** The lab's GKDI server (test/fixtures/gkdi-server, started by up.sh). */
+const GKDI_ENDPOINT = '127.0.0.1:49735';
+const DC = { name: 'DC1', dn: `CN=DC1,${DC_OU}`, dnsHostName: `dc1.${DNS_DOMAIN}` } as const;
 const CA_FILE = join(LAB_DIR, 'tls/ca.pem');
 const SECRETS = join(LAB_DIR, 'secrets');
 const SMB_CONF = join(LAB_DIR, 'dc/etc/smb.conf');
@@ -155,7 +164,7 @@ async function ensureOus(client: Client): Promise<void> {
   );
 }
 
-const USER_KEYS = ['helpdesk', 'resetter', 'nobody'] as const;
+const USER_KEYS = ['helpdesk', 'resetter', 'nobody', 'lapsadmin'] as const;
 
 /** Creates the lab users or resets them (password from secrets/, enabled, never expiring). */
 async function ensureUsers(client: Client): Promise<Record<LabUserKey, LabUser>> {
@@ -239,10 +248,21 @@ function lapsAces(
   guids: Record<string, string>,
   helpdeskSid: string,
   resetterSid: string,
-): { helpdesk: string[]; resetter: string[] } {
+  lapsAdminSid: string,
+): { helpdesk: string[]; resetter: string[]; lapsAdmin: string[] } {
   const ace = (rights: string, attribute: string, sid: string): string =>
     `(OA;CIIO;${rights};${guids[attribute] ?? ''};${COMPUTER_CLASS_GUID};${sid})`;
   return {
+    // Set-LapsADReadPasswordPermission (which covers the DSRM attributes too) and
+    // Set-AdmPwdReadPasswordPermission.
+    lapsAdmin: [
+      'msLAPS-Password',
+      'msLAPS-EncryptedPassword',
+      'msLAPS-EncryptedPasswordHistory',
+      'msLAPS-EncryptedDSRMPassword',
+      'msLAPS-EncryptedDSRMPasswordHistory',
+      'ms-Mcs-AdmPwd',
+    ].map((a) => ace('RPCR', a, lapsAdminSid)),
     helpdesk: [
       'msLAPS-Password',
       'msLAPS-EncryptedPassword',
@@ -267,6 +287,64 @@ async function setAcl(objectDn: string, aces: readonly string[]): Promise<void> 
     `--objectdn=${objectDn}`,
     `--sddl=${aces.join('')}`,
   ]);
+}
+
+/**
+ * The LAPS Admins global security group with exactly Administrator and lapsadmin as members
+ * (a reseed drops anyone a test added, helpdesk above all).
+ */
+async function ensureLapsAdmins(
+  client: Client,
+  users: Record<LabUserKey, LabUser>,
+): Promise<LabGroup> {
+  const members: LabUserKey[] = ['administrator', 'lapsadmin'];
+  const memberDns = members.map((key) => users[key].dn);
+  const created = await addIfMissing(client, LAPS_ADMINS.dn, {
+    objectClass: ['top', 'group'],
+    sAMAccountName: LAPS_ADMINS.name,
+    // GROUP_TYPE_ACCOUNT_GROUP | GROUP_TYPE_SECURITY_ENABLED: a global security group.
+    groupType: String(0x8000_0002 - 2 ** 32),
+    member: memberDns,
+  });
+  if (!created) await client.modify(LAPS_ADMINS.dn, [replace('member', memberDns)]);
+  return { ...LAPS_ADMINS, sid: await objectSid(client, LAPS_ADMINS.dn), members };
+}
+
+/**
+ * Encrypts values to `sid` as a Windows device does: the public-only group key envelope of the
+ * value's own key interval (from the lab's real KDS root key, as the lab GKDI server would hand it
+ * to the device), an ephemeral DH key, and so on. Envelopes are cached per interval.
+ */
+async function makeProtector(
+  adminPassword: string,
+  sid: string,
+): Promise<(secret: LapsSecret) => Buffer> {
+  const rootKey = await readLabRootKey({
+    url: LDAPS_URL,
+    baseDn: BASE_DN,
+    caFile: CA_FILE,
+    bindDn: `CN=Administrator,CN=Users,${BASE_DN}`,
+    password: adminPassword,
+  });
+  const targetSd = targetSecurityDescriptor(sid);
+  const envelopes = new Map<string, Uint8Array>();
+  return (secret) => {
+    const index = groupKeyIndex(secret.updated);
+    const key = `${index.l0}/${index.l1}/${index.l2}`;
+    let envelope = envelopes.get(key);
+    if (envelope === undefined) {
+      envelope = groupKeyEnvelope({
+        rootKey,
+        targetSd,
+        ...index,
+        domain: DNS_DOMAIN,
+        forest: DNS_DOMAIN,
+        withPrivateKey: false,
+      });
+      envelopes.set(key, envelope);
+    }
+    return protectLapsSecret(envelope, sid, secret);
+  };
 }
 
 /** Adds missing computers, resets existing ones, and removes strays from the lab containers. */
@@ -347,7 +425,7 @@ async function writeProfiles(users: Record<LabUserKey, LabUser>): Promise<string
       throw new Error(`cannot merge the lab profiles into ${file}: ${String(error)}`);
     }
   }
-  const common = { server: LDAPS_URL, ca: CA_FILE, base: BASE_DN };
+  const common = { server: LDAPS_URL, ca: CA_FILE, base: BASE_DN, gkdiEndpoint: GKDI_ENDPOINT };
   const simple = (u: LabUser): Record<string, string> => ({
     ...common,
     auth: 'simple',
@@ -360,6 +438,7 @@ async function writeProfiles(users: Record<LabUserKey, LabUser>): Promise<string
     'lab-helpdesk': simple(users.helpdesk),
     'lab-resetter': simple(users.resetter),
     'lab-nobody': simple(users.nobody),
+    'lab-lapsadmin': simple(users.lapsadmin),
     'lab-kerberos': { ...common, auth: 'kerberos' },
   };
   await mkdir(configDir, { recursive: true, mode: 0o700 });
@@ -391,19 +470,41 @@ async function main(): Promise<void> {
   try {
     await ensureOus(client);
     const users = await ensureUsers(client);
-    const [guids, helpdeskSid, resetterSid] = await Promise.all([
+    const [guids, helpdeskSid, resetterSid, lapsAdminSid, lapsAdmins] = await Promise.all([
       schemaGuids(client),
       objectSid(client, users.helpdesk.dn),
       objectSid(client, users.resetter.dn),
+      objectSid(client, users.lapsadmin.dn),
+      ensureLapsAdmins(client, users),
     ]);
-    const aces = lapsAces(guids, helpdeskSid, resetterSid);
-    await Promise.all([setAcl(OUS.workstations, aces.helpdesk), setAcl(BASE_DN, aces.resetter)]);
+    const aces = lapsAces(guids, helpdeskSid, resetterSid, lapsAdminSid);
+    const lapsAdminOus = [LAB_OU, DC_OU];
+    await Promise.all([
+      setAcl(OUS.workstations, aces.helpdesk),
+      setAcl(BASE_DN, aces.resetter),
+      ...lapsAdminOus.map((ou) => setAcl(ou, aces.lapsAdmin)),
+    ]);
+    log(`users, LAPS Admins and ACLs in ${Date.now() - started} ms`);
 
     const now = Date.now();
-    const plan = makePlan({ now, vectors });
-    const counts = await applyComputers(client, pool, plan);
+    const inputs = {
+      now,
+      vectors,
+      protect: await makeProtector(adminPassword, lapsAdmins.sid),
+      authorizedSid: lapsAdmins.sid,
+    };
+    const plan = makePlan(inputs);
+    const dcPlan = makeDomainControllerPlan(inputs);
+    log(`planned and encrypted in ${Date.now() - now} ms`);
+    const [counts] = await Promise.all([
+      applyComputers(client, pool, plan),
+      client.modify(
+        DC.dn,
+        LAPS_ATTRIBUTES.map((a) => replace(a, dcPlan.laps[a] ?? [])),
+      ),
+    ]);
     log(
-      `computers: ${counts.added} added, ${counts.reset} reset, ${counts.removed} strays removed`,
+      `computers: ${counts.added} added, ${counts.reset} reset, ${counts.removed} strays removed; ${DC.name} has its DSRM password`,
     );
 
     const expected: LabExpected = {
@@ -419,7 +520,17 @@ async function main(): Promise<void> {
       users,
       ous: OUS,
       helpdeskOu: OUS.workstations,
+      lapsAdminOus,
+      lapsAdmins,
+      gkdiEndpoint: GKDI_ENDPOINT,
       computers: plan.map((c) => c.expected),
+      domainController: {
+        name: DC.name,
+        samAccountName: `${DC.name}$`,
+        dn: DC.dn,
+        dnsHostName: DC.dnsHostName,
+        dsrm: dcPlan.dsrm,
+      },
     };
     await writeAtomically(
       join(LAB_DIR, 'expected.json'),

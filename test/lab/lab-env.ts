@@ -11,7 +11,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type LabUserKey = 'administrator' | 'helpdesk' | 'resetter' | 'nobody';
+export type LabUserKey = 'administrator' | 'helpdesk' | 'resetter' | 'nobody' | 'lapsadmin';
 export type LabOuKey = 'workstations' | 'servers' | 'kiosks' | 'branch' | 'computers';
 export type LabFlavour = 'windows-laps' | 'windows-laps-encrypted' | 'legacy';
 /**
@@ -20,10 +20,14 @@ export type LabFlavour = 'windows-laps' | 'windows-laps-encrypted' | 'legacy';
  * - no-laps: no LAPS attribute at all; disabled: userAccountControl 4098;
  * - hostile-name: a CN with characters that need escaping in DNs or filters ( ( ) + );
  * - unicode: a non-ASCII CN; duplicate-cn: another computer has the same CN in another container;
- * - non-ascii-password: the Windows LAPS password has non-ASCII characters;
+ * - non-ascii-password: the Windows LAPS password (clear, or decrypted current) has non-ASCII characters;
  * - json-unicode-escapes: msLAPS-Password writes them as \uXXXX (else raw UTF-8);
  * - non-ascii-account: the managed account's name is not ASCII;
- * - encrypted-history: msLAPS-EncryptedPasswordHistory is set too.
+ * - encrypted-history: msLAPS-EncryptedPasswordHistory is set too;
+ * - lab-encrypted: msLAPS-EncryptedPassword was protected by the seed to LAPS Admins under the
+ *   lab's KDS root key (members decrypt it; see LabEncrypted.current/history);
+ * - foreign-vector: msLAPS-EncryptedPassword is a Windows-made blob from another forest (its
+ *   root key is not the lab's: nobody here can decrypt it, "cannot decrypt" cases).
  */
 export type LabTag =
   | 'expired'
@@ -36,7 +40,9 @@ export type LabTag =
   | 'non-ascii-password'
   | 'json-unicode-escapes'
   | 'non-ascii-account'
-  | 'encrypted-history';
+  | 'encrypted-history'
+  | 'lab-encrypted'
+  | 'foreign-vector';
 
 export interface LabUser {
   /** name@lab.test */
@@ -58,11 +64,50 @@ export interface LabWindowsLaps {
   readonly expires: string;
 }
 
+/** One decrypted msLAPS-Encrypted* value: the plaintext JSON {"n","t","p"}. */
+export interface LabPlainPassword {
+  readonly account: string;
+  readonly password: string;
+  /** "t", which equals the update time in the value's 16-byte header (ISO 8601 UTC, whole ms). */
+  readonly updated: string;
+}
+
 export interface LabEncrypted {
   /** The update time in the 16-byte header of msLAPS-EncryptedPassword (sub-ms ticks dropped). */
   readonly updated: string;
   /** msLAPS-PasswordExpirationTime */
   readonly expires: string;
+  /** 'lab': protected by the seed as a device would (decryptable by LAPS Admins members);
+   * 'foreign-vector': a Windows-made blob under another forest's root key (cannot decrypt). */
+  readonly origin: 'lab' | 'foreign-vector';
+  /** The protection descriptor's SID (for 'lab', LabExpected.lapsAdmins.sid). */
+  readonly authorizedSid: string;
+  /** The decrypted current value; null for foreign vectors. */
+  readonly current: LabPlainPassword | null;
+  /** The decrypted history values, newest first ([] for foreign vectors). */
+  readonly history: readonly LabPlainPassword[];
+  /** How many values msLAPS-EncryptedPasswordHistory (or ...DSRMPasswordHistory) holds. */
+  readonly historyCount: number;
+}
+
+/** The lab's DC object (not in `computers`): its DSRM password, encrypted like a DC does it. */
+export interface LabDomainController {
+  readonly name: string;
+  readonly samAccountName: string;
+  readonly dn: string;
+  readonly dnsHostName: string;
+  /** msLAPS-EncryptedDSRMPassword (+ ...History) and msLAPS-PasswordExpirationTime; account
+   * "Administrator". */
+  readonly dsrm: LabEncrypted;
+}
+
+/** The LAPS Admins group, the authorized decryptor of every lab-encrypted password. */
+export interface LabGroup {
+  readonly name: string;
+  readonly dn: string;
+  readonly sid: string;
+  /** Keys of its member users (Administrator and lapsadmin; never helpdesk). */
+  readonly members: readonly LabUserKey[];
 }
 
 export interface LabLegacy {
@@ -107,7 +152,13 @@ export interface LabExpected {
   readonly ous: Readonly<Record<LabOuKey, string>>;
   /** The only OU where helpdesk may read passwords. */
   readonly helpdeskOu: string;
+  /** Where lapsadmin may read passwords (OU=Lab, subtree) and DSRM passwords (OU=Domain Controllers). */
+  readonly lapsAdminOus: readonly string[];
+  readonly lapsAdmins: LabGroup;
+  /** The lab's GKDI server (host:port), as the lab profiles' gkdiEndpoint. */
+  readonly gkdiEndpoint: string;
   readonly computers: readonly LabComputer[];
+  readonly domainController: LabDomainController;
 }
 
 export interface LabEnv extends LabExpected {
