@@ -379,6 +379,20 @@ export function walkL2(
   return current;
 }
 
+/** L1(l0, l1) from the root key for the target SD: L1(31) is the only node that mixes in the SD. */
+export function l1FromRootKey(
+  hash: KdfHash,
+  rootKeyId: string,
+  rootKeyData: Uint8Array,
+  sd: Uint8Array,
+  l0: number,
+  l1: number,
+): Uint8Array {
+  const l0Key = deriveL0(hash, rootKeyId, rootKeyData, l0);
+  const l1Top = kdsKdf(hash, l0Key, seedContext(rootKeyId, l0, 31, -1, sd), SEED_KEY_BYTES);
+  return walkL1(hash, rootKeyId, l0, l1Top, 31, l1);
+}
+
 /** L2(l0, l1, l2) from the root key, as a DC derives it for the target SD. */
 export function l2FromRootKey(
   hash: KdfHash,
@@ -389,9 +403,7 @@ export function l2FromRootKey(
   l1: number,
   l2: number,
 ): Uint8Array {
-  const l0Key = deriveL0(hash, rootKeyId, rootKeyData, l0);
-  const l1Top = kdsKdf(hash, l0Key, seedContext(rootKeyId, l0, 31, -1, sd), SEED_KEY_BYTES);
-  const l1Key = walkL1(hash, rootKeyId, l0, l1Top, 31, l1);
+  const l1Key = l1FromRootKey(hash, rootKeyId, rootKeyData, sd, l0, l1);
   return walkL2(hash, rootKeyId, l0, l1, topL2(hash, rootKeyId, l0, l1, l1Key), 31, l2);
 }
 
