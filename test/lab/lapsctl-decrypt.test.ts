@@ -54,6 +54,11 @@ describe.skipIf(!lab)('lapsctl decrypt, kds-export and get --decrypt-with root-k
     return computer;
   };
 
+  const decrypt = (blobFile: string, rootKeyFile = exported) =>
+    runLapsctl(['decrypt', '--blob-file', blobFile, '--root-key-file', rootKeyFile, '--json']);
+  const getRootKey = (name: string, ...flags: string[]) =>
+    runLapsctl(['get', name, ...flags, '--decrypt-with', 'root-key', '--json', ...admin]);
+
   beforeAll(async () => {
     const result = await runLapsctl(['kds-export', '--out', exported, '--json', ...admin]);
     expect(result.stderr).toBe('');
@@ -109,14 +114,7 @@ describe.skipIf(!lab)('lapsctl decrypt, kds-export and get --decrypt-with root-k
     writeFileSync(headed, value);
     writeFileSync(bare, value.subarray(16));
     for (const file of [headed, bare]) {
-      const result = await runLapsctl([
-        'decrypt',
-        '--blob-file',
-        file,
-        '--root-key-file',
-        exported,
-        '--json',
-      ]);
+      const result = await decrypt(file);
       expect(result.stderr).toBe('');
       expect(jsonOf(result)).toEqual(computer.encrypted?.current);
     }
@@ -125,14 +123,7 @@ describe.skipIf(!lab)('lapsctl decrypt, kds-export and get --decrypt-with root-k
     for (const [i, key] of keys.entries()) {
       const single = join(dir, `key-${i}.json`);
       writeFileSync(single, JSON.stringify(key));
-      const result = await runLapsctl([
-        'decrypt',
-        '--blob-file',
-        headed,
-        '--root-key-file',
-        single,
-        '--json',
-      ]);
+      const result = await decrypt(headed, single);
       // Only the root key the value names decrypts it; any other says which one it needs.
       if (result.code === 0) expect(jsonOf(result)).toEqual(computer.encrypted?.current);
       else {
@@ -146,14 +137,7 @@ describe.skipIf(!lab)('lapsctl decrypt, kds-export and get --decrypt-with root-k
     const computer = pick(foreign, 'foreign-vector computer');
     const file = join(dir, 'foreign.bin');
     writeFileSync(file, await readValue(computer.dn, 'msLAPS-EncryptedPassword'));
-    const result = await runLapsctl([
-      'decrypt',
-      '--blob-file',
-      file,
-      '--root-key-file',
-      exported,
-      '--json',
-    ]);
+    const result = await decrypt(file);
     expect(result.code).toBe(7);
     expect(errorOf(result).message).toMatch(/root key [0-9a-f-]{36}/);
   });
@@ -175,14 +159,7 @@ describe.skipIf(!lab)('lapsctl decrypt, kds-export and get --decrypt-with root-k
     for (const [name, bytes, code] of cases) {
       const file = join(dir, `${name}.bin`);
       writeFileSync(file, bytes);
-      const result = await runLapsctl([
-        'decrypt',
-        '--blob-file',
-        file,
-        '--root-key-file',
-        exported,
-        '--json',
-      ]);
+      const result = await decrypt(file);
       expect([name, result.code]).toEqual([name, code]);
       expect(errorOf(result).message).toMatch(/\.$/);
     }
@@ -205,15 +182,7 @@ describe.skipIf(!lab)('lapsctl decrypt, kds-export and get --decrypt-with root-k
 
   it('get --decrypt-with root-key decrypts the current password and its history, newest first', async () => {
     const computer = pick(withHistory, 'lab-encrypted computer with history');
-    const result = await runLapsctl([
-      'get',
-      computer.name,
-      '--history',
-      '--decrypt-with',
-      'root-key',
-      '--json',
-      ...admin,
-    ]);
+    const result = await getRootKey(computer.name, '--history');
     expect(result.stderr).toBe('');
     const body = jsonOf<GetJson>(result);
     expect(body).toMatchObject({
@@ -227,16 +196,7 @@ describe.skipIf(!lab)('lapsctl decrypt, kds-export and get --decrypt-with root-k
 
   it("get --dsrm returns the DC's DSRM password and history", async () => {
     const dc = lab.domainController;
-    const result = await runLapsctl([
-      'get',
-      dc.name,
-      '--dsrm',
-      '--history',
-      '--decrypt-with',
-      'root-key',
-      '--json',
-      ...admin,
-    ]);
+    const result = await getRootKey(dc.name, '--dsrm', '--history');
     expect(result.stderr).toBe('');
     const body = jsonOf<GetJson>(result);
     expect(body).toMatchObject({ dsrm: true, ...dc.dsrm.current });

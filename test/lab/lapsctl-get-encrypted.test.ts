@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { requireLab, type LabComputer, type LabPlainPassword } from './lab-env.js';
+import { requireLab, type LabComputer, type LabPlainPassword, type LabUserKey } from './lab-env.js';
 import { errorOf, jsonOf, runLapsctl, signInAs } from './lapsctl.js';
 
 const lab = requireLab();
@@ -29,6 +29,8 @@ describe.skipIf(!lab)('lapsctl get, decrypting through the key service', () => {
     if (!found) throw new Error(`the lab seed has no ${what}`);
     return found;
   };
+  const getAs = (user: LabUserKey, name: string, ...flags: string[]) =>
+    runLapsctl(['get', name, ...flags, '--json', ...signInAs(lab, user)]);
   const inHelpdeskOu = (c: LabComputer) => c.dn.endsWith(lab.helpdeskOu);
   const encrypted = find(
     (c) =>
@@ -40,14 +42,7 @@ describe.skipIf(!lab)('lapsctl get, decrypting through the key service', () => {
   );
 
   it('a LAPS Admins member gets the password and its history, newest first', async () => {
-    const result = await runLapsctl([
-      'get',
-      encrypted.name,
-      '--history',
-      '--json',
-      ...gkdi,
-      ...signInAs(lab, 'lapsadmin'),
-    ]);
+    const result = await getAs('lapsadmin', encrypted.name, '--history', ...gkdi);
     expect(result.stderr).toBe('');
     const body = jsonOf<GetJson>(result);
     expect(body).toMatchObject({
@@ -86,15 +81,7 @@ describe.skipIf(!lab)('lapsctl get, decrypting through the key service', () => {
 
   it("a LAPS Admins member gets the DC's DSRM password and history", async () => {
     const dc = lab.domainController;
-    const result = await runLapsctl([
-      'get',
-      dc.name,
-      '--dsrm',
-      '--history',
-      '--json',
-      ...gkdi,
-      ...signInAs(lab, 'lapsadmin'),
-    ]);
+    const result = await getAs('lapsadmin', dc.name, '--dsrm', '--history', ...gkdi);
     expect(result.stderr).toBe('');
     const body = jsonOf<GetJson>(result);
     expect(body).toMatchObject(dc.dsrm.current ?? {});
@@ -102,13 +89,7 @@ describe.skipIf(!lab)('lapsctl get, decrypting through the key service', () => {
   });
 
   it('helpdesk reads the blob but may not decrypt it: exit 7, naming the group', async () => {
-    const result = await runLapsctl([
-      'get',
-      encrypted.name,
-      '--json',
-      ...gkdi,
-      ...signInAs(lab, 'helpdesk'),
-    ]);
+    const result = await getAs('helpdesk', encrypted.name, ...gkdi);
     expect(result.code).toBe(7);
     const error = errorOf(result);
     expect(error.code).toBe('not-authorized-to-decrypt');
@@ -117,13 +98,7 @@ describe.skipIf(!lab)('lapsctl get, decrypting through the key service', () => {
   });
 
   it('nobody may not read it at all: exit 4, distinct from 7', async () => {
-    const result = await runLapsctl([
-      'get',
-      encrypted.name,
-      '--json',
-      ...gkdi,
-      ...signInAs(lab, 'nobody'),
-    ]);
+    const result = await getAs('nobody', encrypted.name, ...gkdi);
     expect(result.code).toBe(4);
     expect(errorOf(result).code).toBe('access-denied');
   });
@@ -133,37 +108,19 @@ describe.skipIf(!lab)('lapsctl get, decrypting through the key service', () => {
       (c) => c.encrypted?.origin === 'foreign-vector',
       'foreign-vector computer',
     );
-    const result = await runLapsctl([
-      'get',
-      foreign.name,
-      '--json',
-      ...gkdi,
-      ...signInAs(lab, 'administrator'),
-    ]);
+    const result = await getAs('administrator', foreign.name, ...gkdi);
     expect(result.code).toBe(7);
     expect(errorOf(result).message).toMatch(/root key [0-9a-f-]{36}/);
   });
 
   it('without an endpoint, the Samba DC has no key service: exit 5 with what to do', async () => {
-    const result = await runLapsctl([
-      'get',
-      encrypted.name,
-      '--json',
-      ...signInAs(lab, 'lapsadmin'),
-    ]);
+    const result = await getAs('lapsadmin', encrypted.name);
     expect(result.code).toBe(5);
     expect(errorOf(result).message).toContain('gkdiEndpoint');
   });
 
   it('a malformed endpoint is a usage error before any connection', async () => {
-    const result = await runLapsctl([
-      'get',
-      encrypted.name,
-      '--json',
-      '--gkdi-endpoint',
-      'nohost',
-      ...signInAs(lab, 'lapsadmin'),
-    ]);
+    const result = await getAs('lapsadmin', encrypted.name, '--gkdi-endpoint', 'nohost');
     expect(result.code).toBe(2);
   });
 });
