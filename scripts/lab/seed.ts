@@ -479,13 +479,14 @@ async function main(): Promise<void> {
     ]);
     const aces = lapsAces(guids, helpdeskSid, resetterSid, lapsAdminSid);
     const lapsAdminOus = [LAB_OU, DC_OU];
-    await Promise.all([
+    // samba-tool runs in child processes: encrypt meanwhile. The ACLs must be in place before
+    // computers are added, so that those inherit them.
+    const acls = Promise.all([
       setAcl(OUS.workstations, aces.helpdesk),
       setAcl(BASE_DN, aces.resetter),
       ...lapsAdminOus.map((ou) => setAcl(ou, aces.lapsAdmin)),
     ]);
-    log(`users, LAPS Admins and ACLs in ${Date.now() - started} ms`);
-
+    acls.catch(() => undefined); // a failure is thrown where it is awaited, below
     const now = Date.now();
     const inputs = {
       now,
@@ -495,7 +496,13 @@ async function main(): Promise<void> {
     };
     const plan = makePlan(inputs);
     const dcPlan = makeDomainControllerPlan(inputs);
-    log(`planned and encrypted in ${Date.now() - now} ms`);
+    const encryptedValues = [...plan.map((c) => c.laps), dcPlan.laps]
+      .flatMap((laps) => Object.entries(laps))
+      .filter(([name]) => name.startsWith('msLAPS-Encrypted'))
+      .reduce((sum, [, values]) => sum + values.length, 0);
+    log(`planned, ${encryptedValues} encrypted values made in ${Date.now() - now} ms`);
+    await acls;
+    log(`users, LAPS Admins, ACLs ready after ${Date.now() - started} ms`);
     const [counts] = await Promise.all([
       applyComputers(client, pool, plan),
       client.modify(
