@@ -42,6 +42,22 @@ describe('lapsctl arguments', () => {
     [['get', 'a', '--auth', 'ntlm'], '--auth must be'],
     [['expire', 'a', '--at', 'tomorrow'], 'ISO 8601'],
     [['get', 'a', '--profile', 'missing'], 'no profile "missing"'],
+    [['get', 'a', '--decrypt-with', 'magic'], 'gkdi or root-key'],
+    [['get', 'a', '--gkdi-endpoint', 'dc1'], 'host:port'],
+    [['search', 'a', '--history'], 'takes no --history'],
+    [['expire', 'a', '--dsrm'], 'takes no --dsrm'],
+    [['decrypt'], '--blob-file FILE and --root-key-file FILE'],
+    [['decrypt', '--blob-file', 'x'], '--root-key-file'],
+    [['decrypt', 'x'], 'takes no arguments'],
+    [['decrypt', '--server', 'ldaps://dc1'], 'takes no --server'],
+    [
+      ['decrypt', '--blob-file', '/nonexistent/blob', '--root-key-file', '/nonexistent/k'],
+      'Cannot read the blob file',
+    ],
+    [
+      ['kds-export', '--server', 'ldaps://127.0.0.1:9', '--user', 'a@b', '--password-env', 'P'],
+      'needs --out FILE',
+    ],
   ])('exits 2 for %j', async (argv, message) => {
     const result = await run(argv, configWith({}));
     expect(result.code).toBe(2);
@@ -52,6 +68,28 @@ describe('lapsctl arguments', () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('lapsctl <command>');
+    for (const words of [
+      'decrypt --blob-file',
+      'kds-export --out',
+      '--history',
+      '--dsrm',
+      '--decrypt-with',
+      '--gkdi-endpoint',
+      '7 not authorized',
+    ])
+      expect(result.stdout).toContain(words);
+  });
+
+  it('takes gkdiEndpoint from a profile, and checks it is text', async () => {
+    expect(
+      await profileFromFlags(
+        { profile: 'lab' },
+        configWith({ lab: { user: 'a@lab.test', gkdiEndpoint: '127.0.0.1:49735' } }),
+      ),
+    ).toMatchObject({ gkdiEndpoint: '127.0.0.1:49735' });
+    await expect(
+      profileFromFlags({ profile: 'lab' }, configWith({ lab: { gkdiEndpoint: 49735 } })),
+    ).rejects.toThrow(UsageError);
   });
 });
 
