@@ -86,6 +86,52 @@ describe('DPAPI-NG protect (the lab seed, as a Windows device)', () => {
     },
   );
 
+  it('writes a Windows-made blob byte for byte, apart from its random parts', () => {
+    // DSInternals' vector: a Windows device's blob for contoso.com under this root key.
+    const vector = dsVector(0);
+    const windows = splitLapsEncryptedValue(
+      Buffer.from(vector.msLAPS_EncryptedPassword_hex, 'hex'),
+    );
+    const windowsBlob = parseDpapiNgBlob(windows.blob);
+    const windowsKey = parseKeyIdentifier(windowsBlob.keyIdentifier);
+    const rootKey = dsInternalsRootKey(vector.kds_root_key);
+    const publicEnvelope = groupKeyEnvelope({
+      rootKey,
+      targetSd: targetSecurityDescriptor(windowsBlob.protectionSid),
+      l0: windowsKey.l0,
+      l1: windowsKey.l1,
+      l2: windowsKey.l2,
+      domain: windowsKey.domain,
+      forest: windowsKey.forest,
+      withPrivateKey: false,
+    });
+    const ours = splitLapsEncryptedValue(
+      protectLapsSecret(publicEnvelope, windowsBlob.protectionSid, {
+        account: 'Administrator',
+        password: 'x',
+        updated: 134000000000000000n,
+      }),
+    );
+    // Blank what is random (ephemeral public key y, wrapped key, nonce) and drop the content.
+    const skeleton = (data: Uint8Array): Buffer => {
+      const blob = parseDpapiNgBlob(data);
+      const out = Buffer.from(data.subarray(0, data.length - blob.encryptedContent.length));
+      const info = parseKeyIdentifier(blob.keyIdentifier).keyInfo;
+      const blank = (part: Uint8Array): void => {
+        out.fill(
+          0,
+          part.byteOffset - data.byteOffset,
+          part.byteOffset - data.byteOffset + part.length,
+        );
+      };
+      if (info.kind !== 'dh') throw new Error('not a DH key');
+      [info.y, blob.encryptedKey, blob.nonce].forEach(blank);
+      return out;
+    };
+    expect(skeleton(windows.blob).length).toBe(1105); // the whole DER ContentInfo
+    expect(skeleton(ours.blob).toString('hex')).toBe(skeleton(windows.blob).toString('hex'));
+  });
+
   it('uses a fresh ephemeral key, CEK and nonce per blob', () => {
     const rootKey = ROOT_KEYS[0]?.[1];
     if (!rootKey) throw new Error('no root key');
