@@ -1,10 +1,12 @@
-// Decrypt throughput on one core with a warm group key, beside the bare secret agreement the
-// decryption cannot avoid (the DH modular exponentiation or the EC multiplication) for the same
-// group, the same private key and the same peer key, measured in the same run.
+// Decrypt throughput on one core with a warm group-key cache, beside the bare secret agreement
+// the decryption cannot avoid (the DH modular exponentiation or the EC multiplication) for the
+// same group, the same private key and the same peer key, measured in the same run.
 //
-// "Warm" is what the group-key cache holds after one GetKey: the private group key envelope for
-// the blob's (L0, L1, L2), here derived from the vectors' KDS root keys as a DC derives it (the
-// lab GKDI server's own function). Everything synchronous runs on the main thread: one core.
+// The core side is the path `lapsctl get` and the console take, decryptLapsBlob with a
+// CachedGroupKeySource that has already fetched the group key: the private envelope for the
+// blob's (L0, L1, L2), derived from the vectors' KDS root keys as a DC derives it (the lab GKDI
+// server's own function). Everything is synchronous on the main thread but for the cache's
+// promise: one core.
 import { createDiffieHellman, createECDH } from 'node:crypto';
 import type { KdsRootKey } from '../main/core/dpapi-ng/decrypt.js';
 import { decryptWithGroupKey } from '../main/core/dpapi-ng/decrypt.js';
@@ -16,7 +18,8 @@ import {
   targetSecurityDescriptor,
 } from '../main/core/dpapi-ng/gkdi.js';
 import { kdsKdf, utf16z } from '../main/core/dpapi-ng/kdf.js';
-import { parseLapsPlaintext, splitLapsEncryptedValue } from '../main/core/dpapi-ng/laps.js';
+import { decryptLapsBlob, splitLapsEncryptedValue } from '../main/core/dpapi-ng/laps.js';
+import { CachedGroupKeySource } from '../main/core/dpapi-ng/key-source.js';
 import { groupKeyEnvelope } from '../test/fixtures/gkdi-server/group-key.js';
 import {
   dsInternalsRootKey,
@@ -25,7 +28,7 @@ import {
   kdfVectorRootKey,
 } from '../test/unit/core/dpapi-ng/fixtures.js';
 import { dpapiNgKdfVector } from '../test/vectors.js';
-import { figure, summarize, type Figure } from './stats.js';
+import { figure, pairedRatio, summarize, type Figure } from './stats.js';
 import { interleave, subject } from './timing.js';
 
 /** The goal from the issue: decryption at most 30% slower than the bare secret agreement. */
@@ -40,11 +43,12 @@ const SAMPLE_MS = 2;
 interface Case {
   readonly label: string;
   readonly kind: 'dh' | 'ecdh';
-  /** The DPAPI-NG blob, LAPS header removed. */
-  readonly blob: Uint8Array;
-  readonly envelope: Uint8Array;
-  /** What the core must return, checked after the clock stops. */
-  readonly check: (plaintext: Uint8Array) => boolean;
+  /** Whether the 1.3x goal is asserted on this case (else the line is for information). */
+  readonly goal: boolean;
+  /** One decryption as the core does it, its group key source warm. */
+  readonly decrypt: () => Promise<unknown>;
+  /** Whether the core returned the right thing, checked after the clock stops. */
+  readonly check: (output: unknown) => boolean;
   /** The bare secret agreement, its key objects made beforehand. */
   readonly bare: () => Buffer;
 }
@@ -53,6 +57,7 @@ export function benchDecrypt(): Promise<Figure[]> {
   return run([
     lapsCase('DSInternals vector 1', 0),
     lapsCase('DSInternals vector 2', 1),
+    lapsCase('DSInternals vector 1', 0, 'walk'),
     kdfCase('P-256', 'kdf_sha256_ecdh_p256.json'),
     kdfCase('P-384', 'kdf_sha384_ecdh_p384.json'),
   ]);
@@ -63,35 +68,39 @@ async function run(cases: readonly Case[]): Promise<Figure[]> {
   // first case timed would otherwise pay for the JIT's tiering up, and the rest would not.
   for (let i = 0; i < PREWARM; i++) {
     for (const c of cases) {
-      decryptWithGroupKey(c.blob, c.envelope);
+      await c.decrypt();
       c.bare();
     }
   }
   const figures: Figure[] = [];
   for (const c of cases) {
     const batch = batchSize(c.bare);
-    const repeat = <T>(op: () => T): (() => Promise<T>) => {
-      return () => {
-        let last = op();
-        for (let i = 1; i < batch; i++) last = op();
-        return Promise.resolve(last);
-      };
-    };
-    const [core, bare] = (
-      await interleave(
-        [
-          subject(
-            'decrypt',
-            repeat(() => decryptWithGroupKey(c.blob, c.envelope)),
-            (plaintext) => (c.check(plaintext) ? undefined : 'wrong plaintext'),
-          ),
-          subject('bare', repeat(c.bare), () => undefined),
-        ],
-        WARMUPS,
-        ROUNDS,
-      )
-    ).map((samples) => summarize(samples.map((total) => total / batch)));
-    if (!core || !bare) throw new Error('missing samples');
+    const [coreSamples, bareSamples] = await interleave(
+      [
+        subject(
+          'decrypt',
+          async () => {
+            let ok = true;
+            for (let i = 0; i < batch; i++) ok = c.check(await c.decrypt()) && ok;
+            return ok;
+          },
+          (ok) => (ok ? undefined : 'wrong plaintext'),
+        ),
+        subject(
+          'bare',
+          () => {
+            for (let i = 0; i < batch; i++) c.bare();
+            return Promise.resolve();
+          },
+          () => undefined,
+        ),
+      ],
+      WARMUPS,
+      ROUNDS,
+    );
+    if (!coreSamples || !bareSamples) throw new Error('missing samples');
+    const core = summarize(coreSamples.map((total) => total / batch));
+    const bare = summarize(bareSamples.map((total) => total / batch));
     const perSecond = Math.round(1000 / core.median);
     const reference = c.kind === 'dh' ? 'DH modexp' : 'ECDH mul';
     // The DH vectors are Windows' default (and the lab's) group: the goal is asserted there. On
@@ -103,7 +112,10 @@ async function run(cases: readonly Case[]): Promise<Figure[]> {
         core,
         reference,
         bare,
-        c.kind === 'dh' ? DECRYPT_GOAL : undefined,
+        c.goal ? DECRYPT_GOAL : undefined,
+        // Judged on paired rounds: the two runs of a round are adjacent, so load from other
+        // processes that lasts a while cancels out (the medians are printed as they are).
+        pairedRatio(coreSamples, bareSamples),
       ),
     );
   }
@@ -118,16 +130,46 @@ function batchSize(op: () => unknown): number {
   return Math.max(1, Math.round(SAMPLE_MS / one));
 }
 
-/** The group key envelope a GetKey for the blob's own key identifier returns to a decryptor. */
-function warmEnvelope(blob: Uint8Array, rootKey: KdsRootKey): Uint8Array {
+/**
+ * The core's group-key cache in front of a key service that always answers with `envelope`;
+ * warm once the prewarm has asked it (no further fetch is made).
+ */
+function warmSource(envelope: Uint8Array): CachedGroupKeySource {
+  return new CachedGroupKeySource(() => Promise.resolve(envelope));
+}
+
+/** decryptLapsBlob's steps for a blob whose plaintext is not LAPS JSON (the EC vectors hold 0x00). */
+async function decryptBlob(blob: Uint8Array, keys: CachedGroupKeySource): Promise<Uint8Array> {
+  const parsed = parseDpapiNgBlob(blob);
+  const id = parseKeyIdentifier(parsed.keyIdentifier);
+  const envelope = await keys.getGroupKey({
+    rootKeyId: id.rootKeyId,
+    targetSd: targetSecurityDescriptor(parsed.protectionSid),
+    l0: id.l0,
+    l1: id.l1,
+    l2: id.l2,
+  });
+  return decryptWithGroupKey(blob, envelope);
+}
+
+/**
+ * The group key envelope a GetKey for the blob's own key identifier returns to a decryptor; or,
+ * with 'walk', the last key of the blob's L0, (L0, 31, 31): the cache keeps the newest envelope
+ * per L0 and derives older keys from it, here the longest such walk down the seed tree.
+ */
+function warmEnvelope(
+  blob: Uint8Array,
+  rootKey: KdsRootKey,
+  from: 'exact' | 'walk' = 'exact',
+): Uint8Array {
   const parsed = parseDpapiNgBlob(blob);
   const id = parseKeyIdentifier(parsed.keyIdentifier);
   return groupKeyEnvelope({
     rootKey,
     targetSd: targetSecurityDescriptor(parsed.protectionSid),
     l0: id.l0,
-    l1: id.l1,
-    l2: id.l2,
+    l1: from === 'walk' ? 31 : id.l1,
+    l2: from === 'walk' ? 31 : id.l2,
     domain: id.domain,
     forest: id.forest,
     withPrivateKey: true,
@@ -171,16 +213,21 @@ function bareAgreement(blob: Uint8Array, envelope: Uint8Array): () => Buffer {
   throw new Error('a nonce blob has no secret agreement to compare with');
 }
 
-function lapsCase(label: string, index: number): Case {
+function lapsCase(label: string, index: number, from: 'exact' | 'walk' = 'exact'): Case {
   const vector = dsVector(index);
   const { blob } = splitLapsEncryptedValue(hex(vector.msLAPS_EncryptedPassword_hex));
-  const envelope = warmEnvelope(blob, dsInternalsRootKey(vector.kds_root_key));
+  const envelope = warmEnvelope(blob, dsInternalsRootKey(vector.kds_root_key), from);
+  const keys = warmSource(envelope);
   return {
-    label: `${label} (DH-2048)`,
+    label: from === 'walk' ? `${label} (DH), key walked from L0's last` : `${label} (DH-2048)`,
     kind: 'dh',
-    blob,
-    envelope,
-    check: (plaintext) => parseLapsPlaintext(plaintext).password === vector.expected_password,
+    goal: from === 'exact',
+    decrypt: () => decryptLapsBlob(blob, keys),
+    check: (payload) =>
+      typeof payload === 'object' &&
+      payload !== null &&
+      'password' in payload &&
+      payload.password === vector.expected_password,
     bare: bareAgreement(blob, envelope),
   };
 }
@@ -192,12 +239,14 @@ function kdfCase(
   const vector = dpapiNgKdfVector(name);
   const blob = hex(vector.Data);
   const envelope = warmEnvelope(blob, kdfVectorRootKey(vector));
+  const keys = warmSource(envelope);
   return {
     label: `dpapi-ng ${curve} blob`,
     kind: 'ecdh',
-    blob,
-    envelope,
-    check: (plaintext) => plaintext.length === 1 && plaintext[0] === 0,
+    goal: false,
+    decrypt: () => decryptBlob(blob, keys),
+    check: (plaintext) =>
+      plaintext instanceof Uint8Array && plaintext.length === 1 && plaintext[0] === 0,
     bare: bareAgreement(blob, envelope),
   };
 }

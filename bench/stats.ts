@@ -39,8 +39,10 @@ export function figure(
   referenceLabel: string,
   reference: Summary,
   goal?: number,
+  /** A ratio computed otherwise (e.g. the median of per-round paired ratios); else of medians. */
+  ratioOverride?: number,
 ): Figure {
-  const ratio = measured.median / reference.median;
+  const ratio = ratioOverride ?? measured.median / reference.median;
   const missed = goal !== undefined && ratio > goal;
   const verdict = goal === undefined ? '(info)' : `(goal <= ${goal}x) ${missed ? 'MISSED' : 'ok'}`;
   return {
@@ -52,4 +54,17 @@ export function figure(
       ? `${label} is ${ratio.toFixed(2)}x ${referenceLabel} (goal <= ${goal}x)`
       : undefined,
   };
+}
+
+/**
+ * The median of a[i] / b[i]: for samples taken in pairs, back to back, so that whatever slows the
+ * machine for a while (another process on the core, frequency changes) slows both sides of a pair
+ * and cancels out of its ratio.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  const ratios = a.map((value, i) => value / (b[i] ?? Number.NaN)).filter(Number.isFinite);
+  return percentile(
+    ratios.sort((x, y) => x - y),
+    50,
+  );
 }
