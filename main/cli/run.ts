@@ -38,7 +38,8 @@ Commands:
 ${CONNECTION_HELP}
 
 Encrypted passwords are decrypted through the key service with NTLM as the --user of a simple
-bind (Kerberos for that is not built yet); profiles may hold "gkdiEndpoint": "host:port".
+bind; profiles may hold "gkdiEndpoint": "host:port". With Kerberos, Windows decrypts as the
+signed-in user; elsewhere Kerberos for the key service is not built yet (use a simple bind).
 
 The audit log (audit.jsonl in the config folder) records every password shown or decrypted,
 every root key export and every expiration changed, never a password. If it cannot be written, get shows no password and expire

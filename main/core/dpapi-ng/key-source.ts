@@ -12,6 +12,7 @@ import type { NtlmCredentials } from '../rpc/ntlm.js';
 import type { KdsRootKey } from './decrypt.js';
 import { parseGroupKeyEnvelope, type GroupKeyEnvelope } from './gkdi.js';
 import { envelopeFromRootKey } from './root-key-envelope.js';
+import { canUnprotectWithWindows, unprotectWithWindows } from './windows-native.js';
 
 /** The key a blob names: its root key, its target security descriptor and its L0/L1/L2 index. */
 export interface GroupKeyRequest {
@@ -29,6 +30,12 @@ export interface GroupKeySource {
    * the public key is given.
    */
   getGroupKey(request: GroupKeyRequest): Promise<Uint8Array>;
+  /**
+   * Set where the operating system decrypts whole blobs itself (Windows' NCryptUnprotectSecret,
+   * as the signed-in user, which calls GetKey with its own Kerberos ticket): then no group key
+   * is asked for here.
+   */
+  readonly unprotect?: (blob: Uint8Array) => Promise<Uint8Array>;
   /** Ends any connection the source holds. */
   close(): void;
 }
@@ -218,6 +225,15 @@ export function ntlmCredentialsOf(
     : { domain: '', user: profile.user, password };
 }
 
+function windowsKeySource(): GroupKeySource {
+  return {
+    getGroupKey: () =>
+      Promise.reject(new Error('Windows decrypts whole blobs: no group key is asked for.')),
+    unprotect: unprotectWithWindows,
+    close: () => undefined,
+  };
+}
+
 export interface GroupKeySourceOptions {
   readonly profile: ConnectionProfile;
   /** The simple bind's password (GetKey signs in with NTLM as the same user). */
@@ -230,8 +246,18 @@ export interface GroupKeySourceOptions {
   readonly session?: DirectorySession;
 }
 
-/** The cached key source a profile asks for. */
+/**
+ * The cached key source a profile asks for. On Windows a Kerberos profile signs in as the
+ * Windows user, so Windows decrypts as that same user (NCryptUnprotectSecret); a simple-bind
+ * profile names another identity, so GetKey signs in as it, on every platform alike.
+ */
 export function createGroupKeySource(options: GroupKeySourceOptions): GroupKeySource {
+  if (
+    options.mode !== 'root-key' &&
+    options.profile.auth === 'kerberos' &&
+    canUnprotectWithWindows()
+  )
+    return windowsKeySource();
   if (options.mode === 'root-key') {
     const session = options.session;
     if (!session)

@@ -48,11 +48,12 @@ export function splitLapsValueOrBlob(value: Uint8Array): {
   return { header: null, blob: value };
 }
 
-/** Decrypts one LAPS blob (no header) with a group key from `keys`. */
+/** Decrypts one LAPS blob (no header) with a group key from `keys`, or as `keys` has Windows do. */
 export async function decryptLapsBlob(
   blob: Uint8Array,
   keys: GroupKeySource,
 ): Promise<LapsPasswordPayload> {
+  if (keys.unprotect) return parseLapsPlaintext(await keys.unprotect(blob));
   const parsed = parseDpapiNgBlob(blob);
   const id = parseKeyIdentifier(parsed.keyIdentifier);
   const envelope = await keys.getGroupKey({

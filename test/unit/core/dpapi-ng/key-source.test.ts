@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CachedGroupKeySource,
+  createGroupKeySource,
   PublicKeyOnlyError,
   ntlmCredentialsOf,
   rootKeySource,
@@ -131,6 +132,47 @@ describe('rootKeySource', () => {
     const attempt = decryptLapsBlob(splitLapsEncryptedValue(first.value).blob, source);
     await expect(attempt).rejects.toThrow(NotAuthorizedToDecryptError);
     await expect(attempt).rejects.toThrow(rootKey.id);
+  });
+});
+
+describe('createGroupKeySource', () => {
+  const onPlatform = <T>(platform: NodeJS.Platform, run: () => T): T => {
+    const original = Object.getOwnPropertyDescriptor(process, 'platform');
+    Object.defineProperty(process, 'platform', { value: platform });
+    try {
+      return run();
+    } finally {
+      if (original) Object.defineProperty(process, 'platform', original);
+    }
+  };
+
+  it('has Windows decrypt whole blobs for a Kerberos profile on Windows only', () => {
+    const kerberos = { profile: { auth: 'kerberos' as const }, dcHost: 'dc1' };
+    expect(onPlatform('win32', () => createGroupKeySource(kerberos)).unprotect).toBeDefined();
+    expect(onPlatform('linux', () => createGroupKeySource(kerberos)).unprotect).toBeUndefined();
+    const simple = {
+      profile: { auth: 'simple' as const, user: 'a@b' },
+      password: 'pw',
+      dcHost: 'dc1',
+    };
+    expect(onPlatform('win32', () => createGroupKeySource(simple)).unprotect).toBeUndefined();
+  });
+
+  it('decryptLapsBlob hands the blob to a source that decrypts whole blobs', async () => {
+    const [first] = values;
+    if (!first) throw new Error('no values');
+    const blob = splitLapsEncryptedValue(first.value).blob;
+    const seen: Uint8Array[] = [];
+    const payload = await decryptLapsBlob(blob, {
+      getGroupKey: () => Promise.reject(new Error('not asked')),
+      unprotect: (given) => {
+        seen.push(given);
+        return Promise.resolve(Buffer.from('{"n":"a","t":"1d8c1ab0bda5c00","p":"b"}\0', 'utf16le'));
+      },
+      close: () => undefined,
+    });
+    expect(payload.password).toBe('b');
+    expect(seen).toEqual([blob]);
   });
 });
 
