@@ -65,45 +65,32 @@ export function protectSecret(
     publicKeyBits: envelope.publicKeyLength,
     secretAgreementParameters: envelope.secretAgreementParameters,
   };
-  const identify = (keyInfo: Uint8Array): KeyIdentifier =>
-    parseKeyIdentifier(
-      encodeKeyIdentifier({
-        l0: envelope.l0,
-        l1: envelope.l1,
-        l2: envelope.l2,
-        rootKeyId: envelope.rootKeyId,
-        keyInfo,
-        domain: envelope.domain,
-        forest: envelope.forest,
-      }),
-    );
+  // The blob's KeyIdentifier names the envelope's group key and carries our public key.
+  const keyIdentifierWith = (keyInfo: Uint8Array): Buffer =>
+    encodeKeyIdentifier({
+      l0: envelope.l0,
+      l1: envelope.l1,
+      l2: envelope.l2,
+      rootKeyId: envelope.rootKeyId,
+      keyInfo,
+      domain: envelope.domain,
+      forest: envelope.forest,
+    });
   // The envelope's L2 public key has the KeyInfo layout (DHPB / ECKn blob): core's KeyIdentifier
   // parser reads and checks it for us.
-  const groupKey = identify(envelope.l2Key);
+  const groupKey = parseKeyIdentifier(keyIdentifierWith(envelope.l2Key));
 
   // Ephemeral key pair. Its private key is drawn as the KDF output of a random 64-byte seed, so
   // core's deriveKek (which derives "x" from an L2 seed) computes Z = groupPublic^x and the KEK
   // exactly as the decrypting side will compute Z = ephemeralPublic^l2Private: one derivation.
-  let seed: Buffer;
-  let ephemeralPublic: Buffer;
-  for (;;) {
+  let seed = randomBytes(64);
+  let ephemeralPublic = ephemeralKeyInfo(envelope.kdfHash, seed, groupKey, group);
+  while (ephemeralPublic === undefined) {
     seed = randomBytes(64);
-    const info = ephemeralKeyInfo(envelope.kdfHash, seed, groupKey, group);
-    if (info !== undefined) {
-      ephemeralPublic = info;
-      break;
-    }
+    ephemeralPublic = ephemeralKeyInfo(envelope.kdfHash, seed, groupKey, group);
   }
   const kek = deriveKek(envelope.kdfHash, seed, groupKey, group);
-  const keyIdentifier = encodeKeyIdentifier({
-    l0: envelope.l0,
-    l1: envelope.l1,
-    l2: envelope.l2,
-    rootKeyId: envelope.rootKeyId,
-    keyInfo: ephemeralPublic,
-    domain: envelope.domain,
-    forest: envelope.forest,
-  });
+  const keyIdentifier = keyIdentifierWith(ephemeralPublic);
 
   const cek = randomBytes(32);
   const wrap = createCipheriv('id-aes256-wrap', kek, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'));
