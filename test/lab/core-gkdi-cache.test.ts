@@ -4,6 +4,7 @@
  * at most one GetKey per (L0, L1) group, a second pass with none, a non-member gets "not
  * authorized" after a single call, and the DC's endpoint mapper (Samba) says what to do.
  */
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gkdiKeySource, PublicKeyOnlyError } from '../../main/core/dpapi-ng/key-source.js';
 import { decryptLapsBlob, splitLapsEncryptedValue } from '../../main/core/dpapi-ng/laps.js';
@@ -113,6 +114,48 @@ describe.skipIf(!lab)('group keys from the lab GKDI server, cached', () => {
       expect(server.getKeyCalls - before).toBe(1);
     } finally {
       keys.close();
+    }
+  });
+
+  it('reconnects once when the server dropped an idle association', async () => {
+    // A proxy in front of the server whose connections the test can cut.
+    const sockets = new Set<Socket>();
+    const proxy = createServer((socket) => {
+      const upstream = connect({ host: '127.0.0.1', port: server.port });
+      sockets.add(socket).add(upstream);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const keys = gkdiKeySource({
+      dcHost: '127.0.0.1',
+      endpoint: `127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      credentials: () => ({ user: 'lapsadmin', domain: 'LAB', password: readSecret('lapsadmin') }),
+      timeoutMs: 10_000,
+    });
+    const newest = values[0];
+    if (!newest) throw new Error('no values');
+    try {
+      const before = server.getKeyCalls;
+      // A key of an earlier L0 first, so the decrypt after the cut needs a GetKey of its own.
+      const { l0 } = groupKeyIndex(BigInt(Date.now()) * 10_000n + UNIX_EPOCH);
+      await keys.getGroupKey({
+        rootKeyId: rootKey.id,
+        targetSd: targetSecurityDescriptor(lab.lapsAdmins.sid),
+        l0: l0 - 1,
+        l1: 0,
+        l2: 0,
+      });
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const plain = await decryptLapsBlob(splitLapsEncryptedValue(newest.value).blob, keys);
+      expect(plain.password).toBe(newest.password);
+      expect(server.getKeyCalls - before).toBe(2);
+    } finally {
+      keys.close();
+      for (const socket of sockets) socket.destroy();
+      proxy.close();
     }
   });
 

@@ -5,7 +5,12 @@
  */
 import type { DirectorySession } from '../directory/session.js';
 import { readKdsRootKeys } from '../directory/kds-root-keys.js';
-import { NotAuthorizedToDecryptError, UsageError } from '../errors/laps-error.js';
+import {
+  AuthenticationError,
+  DcUnreachableError,
+  NotAuthorizedToDecryptError,
+  UsageError,
+} from '../errors/laps-error.js';
 import type { ConnectionProfile } from '../profiles/profile.js';
 import { GkdiClient } from '../rpc/gkdi.js';
 import type { NtlmCredentials } from '../rpc/ntlm.js';
@@ -160,15 +165,29 @@ export function gkdiKeySource(options: {
   let turn: Promise<unknown> = Promise.resolve();
   const fetch: FetchGroupKey = (request) => {
     const call = turn.then(async () => {
-      client ??= GkdiClient.connect({ ...options, credentials: options.credentials() });
-      let gkdi: GkdiClient;
-      try {
-        gkdi = await client;
-      } catch (error) {
-        client = undefined;
-        throw error;
+      for (let attempt = 0; ; attempt++) {
+        const reused = client !== undefined;
+        client ??= GkdiClient.connect({ ...options, credentials: options.credentials() });
+        let gkdi: GkdiClient;
+        try {
+          gkdi = await client;
+        } catch (error) {
+          client = undefined;
+          throw error;
+        }
+        try {
+          return await gkdi.getKey(request);
+        } catch (error) {
+          // An association kept from earlier may have been closed by the server while idle (a
+          // long-lived console): one more try on a new one; a new one that fails is the answer.
+          const broken =
+            error instanceof DcUnreachableError || error instanceof AuthenticationError;
+          if (!broken) throw error;
+          gkdi.close();
+          client = undefined;
+          if (!reused || attempt > 0) throw error;
+        }
       }
-      return gkdi.getKey(request);
     });
     turn = call.catch(() => undefined);
     return call;
