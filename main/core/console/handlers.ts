@@ -314,7 +314,10 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
           windowsLaps: lapsTime(state.windowsLapsExpires),
           legacy: lapsTime(state.legacyExpires),
         },
-        hiddenSources: [...state.hiddenSources],
+        // On a DC, msLAPS-PasswordExpirationTime is the DSRM password's: not a hidden one.
+        hiddenSources: state.hiddenSources.filter(
+          (hidden) => !(hidden === 'windows-laps' && state.dsrm !== null),
+        ),
         isDomainController: state.isDomainController,
         dsrm: state.dsrm && {
           updated: lapsTime(state.dsrm.updated),

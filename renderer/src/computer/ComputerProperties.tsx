@@ -49,6 +49,8 @@ function PropertiesSurface({ name, dn }: { name: string; dn: string }) {
   const details = useConsole((state) => state.computerDetails);
   const isDisabled = useConsole((state) => state.computerDetails?.computer.isDisabled ?? false);
   const close = useConsole((state) => state.closeComputerProperties);
+  const isHistoryOpen = useConsole((state) => state.passwordHistory !== null);
+  const closeHistory = useConsole((state) => state.closePasswordHistory);
   const [denied, setDenied] = useState<{
     error: IpcErrorInfo;
     decryptor: string | null;
@@ -62,12 +64,15 @@ function PropertiesSurface({ name, dn }: { name: string; dn: string }) {
   // under the focus leaves it on <body>, and Escape must still close the properties.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented && event.target === document.body)
-        close();
+      if (event.key !== 'Escape' || event.defaultPrevented || event.target !== document.body)
+        return;
+      // The History view is on top: Escape closes it alone.
+      if (isHistoryOpen) closeHistory();
+      else close();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [close]);
+  }, [close, closeHistory, isHistoryOpen]);
 
   // Shown above the tab's fields, whether or not the read has answered yet.
   const header = (

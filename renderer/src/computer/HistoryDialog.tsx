@@ -31,8 +31,11 @@ import type { OnPermissionProblem } from './PasswordSection.js';
 const useStyles = makeStyles({
   surface: { width: '820px', maxWidth: 'calc(100vw - 48px)' },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  password: { minWidth: '260px' },
-  actions: { display: 'flex', gap: tokens.spacingHorizontalS },
+  // The table lays out its columns at fixed widths: the password gets what the others leave.
+  updated: { width: '190px' },
+  account: { width: '140px' },
+  actions: { width: '130px' },
+  buttons: { display: 'flex', gap: tokens.spacingHorizontalS },
 });
 
 /**
@@ -91,10 +94,10 @@ export function HistoryDialog({
               <Table size="small" aria-label="Old passwords, newest first">
                 <TableHeader>
                   <TableRow>
-                    <TableHeaderCell>Updated</TableHeaderCell>
-                    <TableHeaderCell>Account</TableHeaderCell>
-                    <TableHeaderCell className={styles.password}>Password</TableHeaderCell>
-                    <TableHeaderCell>Actions</TableHeaderCell>
+                    <TableHeaderCell className={styles.updated}>Updated</TableHeaderCell>
+                    <TableHeaderCell className={styles.account}>Account</TableHeaderCell>
+                    <TableHeaderCell>Password</TableHeaderCell>
+                    <TableHeaderCell className={styles.actions}>Actions</TableHeaderCell>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -151,6 +154,8 @@ function HistoryRow({
   const label = `Password of ${when}`;
 
   const copy = async () => {
+    // Not disabled while copying: a disabled button would drop the keyboard focus.
+    if (isCopying) return;
     setCopying(true);
     const result = await copyPassword({ target, historyEntry: entry.updated });
     setCopying(false);
@@ -162,7 +167,7 @@ function HistoryRow({
     <TableRow>
       <TableCell>{when}</TableCell>
       <TableCell>{entry.account}</TableCell>
-      <TableCell className={styles.password}>
+      <TableCell>
         {isShown ? (
           <RevealedPassword password={entry.password} label={label} isCompact />
         ) : (
@@ -170,7 +175,7 @@ function HistoryRow({
         )}
       </TableCell>
       <TableCell>
-        <div className={styles.actions}>
+        <div className={styles.buttons}>
           <Button
             size="small"
             onClick={() => setShown(!isShown)}
@@ -181,7 +186,6 @@ function HistoryRow({
           <Button
             size="small"
             onClick={() => void copy()}
-            disabled={isCopying}
             aria-label={`Copy the password of ${when}`}
           >
             Copy

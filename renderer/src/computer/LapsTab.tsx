@@ -133,6 +133,11 @@ export function LapsTab({
                 {hidden === 'legacy' ? 'Legacy LAPS' : 'Windows LAPS'}: you may not read it
               </Badge>
             ))}
+            {details.dsrm && (
+              <Badge appearance="tint" color="brand">
+                DSRM (encrypted)
+              </Badge>
+            )}
             {!hasAnyLaps && <Body1>None: no LAPS password on this computer</Body1>}
           </div>
         </Field>
@@ -203,26 +208,31 @@ export function LapsTab({
             </Button>
           </div>
         </Field>
-        <Field label="LAPS local admin account name">
-          <Body1 className={styles.value}>
-            {flavour?.account ??
-              (flavour?.source === 'legacy'
-                ? 'Not recorded by legacy LAPS (usually the built-in Administrator)'
-                : flavour?.source === 'windows-laps-encrypted'
-                  ? 'Inside the encrypted password'
-                  : '—')}
-          </Body1>
-        </Field>
-        <PasswordSection
-          key={source ?? 'none'}
-          details={details}
-          source={source}
-          hasShortcuts={!isHistoryOpen && !isDsrmOnly}
-          onPermissionProblem={onPermissionProblem}
-        />
-        <Field label="LAPS password update time">
-          <Body1 className={styles.value}>{formatLapsTime(flavour?.updated ?? null)}</Body1>
-        </Field>
+        {/* A DC's LAPS policy backs up its DSRM password only: no local admin account here. */}
+        {!isDsrmOnly && (
+          <>
+            <Field label="LAPS local admin account name">
+              <Body1 className={styles.value}>
+                {flavour?.account ??
+                  (flavour?.source === 'legacy'
+                    ? 'Not recorded by legacy LAPS (usually the built-in Administrator)'
+                    : flavour?.source === 'windows-laps-encrypted'
+                      ? 'Inside the encrypted password'
+                      : '—')}
+              </Body1>
+            </Field>
+            <PasswordSection
+              key={source ?? 'none'}
+              details={details}
+              source={source}
+              hasShortcuts={!isHistoryOpen && !isDsrmOnly}
+              onPermissionProblem={onPermissionProblem}
+            />
+            <Field label="LAPS password update time">
+              <Body1 className={styles.value}>{formatLapsTime(flavour?.updated ?? null)}</Body1>
+            </Field>
+          </>
+        )}
         {details.isDomainController && (
           <DsrmSection
             details={details}

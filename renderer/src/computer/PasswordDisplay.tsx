@@ -19,7 +19,14 @@ const useStyles = makeStyles({
   },
   masked: { color: tokens.colorNeutralForeground3, userSelect: 'none' },
   // A row of the History view: the same font, sized to sit in a table.
-  compact: { fontSize: '18px', lineHeight: '26px', padding: `0 ${tokens.spacingHorizontalS}` },
+  compact: {
+    fontSize: '18px',
+    lineHeight: '26px',
+    padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`,
+    margin: `${tokens.spacingVerticalXS} 0`,
+  },
+  // The mask is 16 dots whatever the password: never worth a second line.
+  maskedCompact: { whiteSpace: 'nowrap', overflow: 'hidden', letterSpacing: '0' },
   // Palette foregrounds are themed: each keeps its contrast in light and dark.
   upper: { color: tokens.colorPaletteBlueForeground2 },
   lower: { color: tokens.colorNeutralForeground1 },
@@ -47,7 +54,12 @@ export function MaskedPassword({ label = PASSWORD_LABEL, isCompact = false }: Di
   const styles = useStyles();
   return (
     <div
-      className={mergeClasses(styles.password, styles.masked, isCompact && styles.compact)}
+      className={mergeClasses(
+        styles.password,
+        styles.masked,
+        isCompact && styles.compact,
+        isCompact && styles.maskedCompact,
+      )}
       role="textbox"
       aria-readonly="true"
       aria-label={`${label} (hidden)`}

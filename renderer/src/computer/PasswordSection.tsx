@@ -87,7 +87,9 @@ export function PasswordSection({
     target === 'dsrm'
       ? details.dsrm === null
       : details.flavours.length === 0 && details.hiddenSources.length === 0;
-  const canAsk = !hasNoPassword && busy === null;
+  const canAsk = !hasNoPassword;
+  // One request at a time; the buttons stay enabled meanwhile, so keyboard focus stays on them.
+  const isIdle = busy === null;
   // The same request as for a clear-text one; main decrypts, asking the key service first.
   const choice = useMemo(
     () => (target === 'dsrm' ? { target } : source ? { source } : {}),
@@ -125,18 +127,18 @@ export function PasswordSection({
 
   const toggle = useCallback(() => {
     if (revealed) hide();
-    else if (canAsk) void reveal(false);
-  }, [revealed, hide, reveal, canAsk]);
+    else if (canAsk && isIdle) void reveal(false);
+  }, [revealed, hide, reveal, canAsk, isIdle]);
 
   const copy = useCallback(async () => {
-    if (!canAsk) return;
+    if (!canAsk || !isIdle) return;
     setBusy('copy');
     setError(null);
     const result = await copyPassword(choice);
     setBusy(null);
     if (result.ok) setCopied(result.value);
     else fail(result.error);
-  }, [copyPassword, choice, fail, canAsk]);
+  }, [copyPassword, choice, fail, canAsk, isIdle]);
 
   const showHistory = useCallback(async () => {
     if (!encryption || encryption.historyCount === 0) return;
@@ -200,7 +202,7 @@ export function PasswordSection({
       )}
       {decryptor && <Body1>Encrypted — authorized decryptor: {decryptor}</Body1>}
       <div className={styles.buttons}>
-        <Button onClick={toggle} disabled={!canAsk && !revealed} {...shortcut('Alt+S', 'Alt+S')}>
+        <Button onClick={toggle} disabled={!canAsk} {...shortcut('Alt+S', 'Alt+S')}>
           {revealed ? 'Hide password' : busy === 'reveal' ? 'Reading…' : 'Show password'}
         </Button>
         <Button
@@ -214,9 +216,9 @@ export function PasswordSection({
           onClick={() =>
             revealed
               ? setRevealed({ ...revealed, isQrShown: !revealed.isQrShown })
-              : canAsk && void reveal(true)
+              : isIdle && void reveal(true)
           }
-          disabled={!canAsk && !revealed}
+          disabled={!canAsk}
         >
           {revealed?.isQrShown ? 'Hide QR code' : 'Show QR code'}
         </Button>

@@ -656,7 +656,8 @@ describe('encrypted passwords, their history and DSRM (decrypted in main, audite
     records: [],
     windowsLapsExpires: at('2026-12-30T00:00:00.000Z'),
     legacyExpires: null,
-    hiddenSources: [],
+    // As core reads a DC: the expiration is there, msLAPS-Password is not.
+    hiddenSources: ['windows-laps'],
     isDomainController: true,
     dsrm: { ...encryption, historyCount: 1, updated: at('2026-11-21T00:00:00.000Z') },
   };
@@ -720,6 +721,8 @@ describe('encrypted passwords, their history and DSRM (decrypted in main, audite
     expect(read).toMatchObject({ isDomainController: false, dsrm: null });
     const dc = await loggedValue('computer.read', { connectionId, dn: DC_DN });
     expect(dc).toMatchObject({
+      // The expiration is the DSRM password's, not that of a password hidden from the reader.
+      hiddenSources: [],
       isDomainController: true,
       dsrm: {
         updated: '2026-11-21T00:00:00.000Z',

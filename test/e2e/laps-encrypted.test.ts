@@ -1,0 +1,301 @@
+// Encrypted passwords, their history and DSRM in the LAPS tab: the built renderer in Chromium,
+// the test host's real core, the Samba lab and its GKDI key service. The oracle is the seed's
+// expected.json; the audit log is the real one the host writes.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileAuditLogReader } from '../../main/core/console/audit-log-reader.js';
+import { startTestHost, type TestHost } from '../fixtures/test-host/host.js';
+import { requireLab, type LabComputer, type LabPlainPassword } from '../lab/lab-env.js';
+import { collectPageProblems, launchChromium, requireChromium, screenshot } from './browser.js';
+
+const lab = requireLab();
+const chromiumPath = requireChromium();
+
+describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in Chromium', () => {
+  if (!lab || !chromiumPath) return;
+  let configDir: string;
+  let host!: TestHost;
+  let browser!: Browser;
+
+  const encryptedWith = (predicate: (computer: LabComputer) => boolean, what: string) => {
+    const found = lab.computers.find(
+      (c) =>
+        c.encrypted?.origin === 'lab' &&
+        c.flavours.join() === 'windows-laps-encrypted' &&
+        !c.disabled &&
+        /^[A-Za-z0-9-]+$/.test(c.name) &&
+        predicate(c),
+    );
+    if (!found) throw new Error(`the lab seed has no ${what}`);
+    return found;
+  };
+  // Two history entries at least, so that a row other than the first is copied.
+  const workstation = encryptedWith(
+    (c) => c.ou === 'workstations' && (c.encrypted?.history.length ?? 0) >= 2,
+    'encrypted workstation with a history',
+  );
+  const encrypted = workstation.encrypted;
+  const dc = lab.domainController;
+  const decryptorText = `Encrypted — authorized decryptor: ${lab.lapsAdmins.name} (${lab.lapsAdmins.sid})`;
+  const plain = (value: LabPlainPassword | null | undefined): LabPlainPassword => {
+    if (!value) throw new Error('the oracle has no plaintext here');
+    return value;
+  };
+
+  beforeAll(async () => {
+    configDir = await mkdtemp(join(tmpdir(), 'laps-console-e2e-encrypted-'));
+    const profile = (user: 'lapsadmin' | 'helpdesk') => ({
+      server: lab.ldapsUrl,
+      ca: lab.caFile,
+      base: lab.baseDn,
+      auth: 'simple',
+      user: lab.users[user].upn,
+      passwordFile: lab.users[user].passwordFile,
+      gkdiEndpoint: lab.gkdiEndpoint,
+    });
+    await writeFile(
+      join(configDir, 'profiles.json'),
+      JSON.stringify({
+        profiles: { 'lab-lapsadmin': profile('lapsadmin'), 'lab-helpdesk': profile('helpdesk') },
+      }),
+    );
+    host = await startTestHost({ configDir });
+    browser = await launchChromium(chromiumPath);
+  });
+
+  afterAll(async () => {
+    await (browser as Browser | undefined)?.close();
+    await (host as TestHost | undefined)?.close();
+    if (configDir) await rm(configDir, { recursive: true, force: true });
+  });
+
+  async function openPage(
+    scheme: 'light' | 'dark',
+  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext({
+      colorScheme: scheme,
+      viewport: { width: 1280, height: 1000 },
+    });
+    const page = await context.newPage();
+    const problems = collectPageProblems(page);
+    await page.goto(host.url);
+    return { context, page, problems };
+  }
+
+  async function connect(page: Page, profile: string): Promise<void> {
+    const card = page.getByRole('listitem', { name: profile, exact: true });
+    await card.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.getByRole('heading', { name: 'Find a computer' }).waitFor();
+  }
+
+  async function openComputer(page: Page, name: string) {
+    const box = page.getByRole('searchbox', { name: 'Computer name' });
+    await box.fill(name);
+    await page.getByRole('cell', { name, exact: true }).waitFor();
+    await box.press('Enter');
+    const dialog = page.getByRole('dialog', { name: `${name} Properties` });
+    await dialog.getByText('Current LAPS password expiration').waitFor();
+    return dialog;
+  }
+
+  const clipboardText = async () =>
+    ((await (await fetch(`${host.origin}/__test__/clipboard`)).json()) as { text: string }).text;
+
+  const formatted = (iso: string) =>
+    new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
+      new Date(iso),
+    );
+
+  describe.each(['light', 'dark'] as const)('in the %s theme', (scheme) => {
+    it('decrypts an encrypted password as a LAPS Admins member, and lists its history', async () => {
+      const current = plain(encrypted?.current);
+      const history = encrypted?.history ?? [];
+      const { context, page, problems } = await openPage(scheme);
+      await connect(page, 'lab-lapsadmin');
+      const dialog = await openComputer(page, workstation.name);
+      await dialog.getByText(decryptorText).waitFor();
+      const historyButton = dialog.getByRole('button', { name: `History (${history.length})` });
+      await historyButton.waitFor();
+      expect(await page.content()).not.toContain(current.password);
+      await screenshot(page, `encrypted-masked-${scheme}`);
+
+      await dialog.getByRole('button', { name: 'Show password' }).click();
+      const shown = dialog.getByRole('textbox', {
+        name: 'LAPS local admin account password',
+        exact: true,
+      });
+      await expect(shown.textContent()).resolves.toBe(current.password);
+      await screenshot(page, `encrypted-revealed-${scheme}`);
+      await dialog.getByRole('button', { name: 'Hide password' }).click();
+      await dialog.getByRole('button', { name: 'Copy password' }).click();
+      await dialog.getByText(/The clipboard is cleared at/).waitFor();
+      expect(await clipboardText()).toBe(current.password);
+
+      await historyButton.click();
+      const view = page.getByRole('dialog', {
+        name: `Password history of ${workstation.name}`,
+      });
+      const table = view.getByRole('table', { name: 'Old passwords, newest first' });
+      await table.waitFor();
+      const rows = table.getByRole('row');
+      // A header row, then one per entry, newest first, each masked.
+      expect(await rows.count()).toBe(history.length + 1);
+      for (const [index, entry] of history.entries()) {
+        const row = rows.nth(index + 1);
+        await expect(row.textContent()).resolves.toContain(formatted(entry.updated));
+        await expect(row.textContent()).resolves.toContain(entry.account);
+      }
+      const [newest, second] = history;
+      if (!newest || !second) throw new Error('unreachable: two entries at least');
+      expect(await page.content()).not.toContain(newest.password);
+      await view
+        .getByRole('button', { name: `Show the password of ${formatted(newest.updated)}` })
+        .click();
+      await expect(
+        view
+          .getByRole('textbox', { name: `Password of ${formatted(newest.updated)}`, exact: true })
+          .textContent(),
+      ).resolves.toBe(newest.password);
+      await screenshot(page, `encrypted-history-${scheme}`);
+      await view
+        .getByRole('button', { name: `Copy the password of ${formatted(second.updated)}` })
+        .click();
+      await expect.poll(clipboardText).toBe(second.password);
+
+      await page.keyboard.press('Escape');
+      await view.waitFor({ state: 'detached' });
+      const content = await page.content();
+      for (const entry of history) expect(content).not.toContain(entry.password);
+      expect(problems).toEqual([]);
+      await context.close();
+    });
+
+    it('shows the DSRM password of the domain controller and its history', async () => {
+      const dsrm = dc.dsrm;
+      const current = plain(dsrm.current);
+      const { context, page, problems } = await openPage(scheme);
+      await connect(page, 'lab-lapsadmin');
+      const dialog = await openComputer(page, dc.name);
+      const section = dialog.getByRole('region', { name: 'Directory Services Restore Mode' });
+      await section.getByText(decryptorText).waitFor();
+      await section.getByRole('button', { name: 'Show password' }).click();
+      await expect(
+        section
+          .getByRole('textbox', { name: 'DSRM administrator password', exact: true })
+          .textContent(),
+      ).resolves.toBe(current.password);
+      await section.scrollIntoViewIfNeeded();
+      await screenshot(page, `dsrm-revealed-${scheme}`);
+
+      await section.getByRole('button', { name: `History (${dsrm.history.length})` }).click();
+      const view = page.getByRole('dialog', { name: `DSRM password history of ${dc.name}` });
+      const rows = view
+        .getByRole('table', { name: 'Old passwords, newest first' })
+        .getByRole('row');
+      await rows.nth(1).waitFor();
+      expect(await rows.count()).toBe(dsrm.history.length + 1);
+      const [newest] = dsrm.history;
+      if (!newest) throw new Error('the seed gave the DC no DSRM history');
+      await view
+        .getByRole('button', { name: `Show the password of ${formatted(newest.updated)}` })
+        .click();
+      await expect(
+        view
+          .getByRole('textbox', { name: `Password of ${formatted(newest.updated)}`, exact: true })
+          .textContent(),
+      ).resolves.toBe(newest.password);
+      await screenshot(page, `dsrm-history-${scheme}`);
+      await view.getByRole('button', { name: 'Close' }).click();
+      await view.waitFor({ state: 'detached' });
+      expect(problems).toEqual([]);
+      await context.close();
+    });
+
+    it('tells helpdesk it is not authorized to decrypt, naming the group', async () => {
+      const helpdeskComputer = encryptedWith(
+        (c) => c.ou === 'workstations',
+        'encrypted workstation in the helpdesk OU',
+      );
+      const { context, page } = await openPage(scheme);
+      await connect(page, 'lab-helpdesk');
+      const dialog = await openComputer(page, helpdeskComputer.name);
+      await dialog.getByText(decryptorText).waitFor();
+      await dialog.getByRole('button', { name: 'Show password' }).click();
+      const refusal = page.getByRole('dialog', { name: 'Not authorized to decrypt' });
+      await refusal.waitFor();
+      const text = (await refusal.textContent()) ?? '';
+      expect(text).toContain(lab.lapsAdmins.name);
+      expect(text).toContain(lab.lapsAdmins.sid);
+      expect(text).not.toContain('Permission needed');
+      await screenshot(page, `not-authorized-${scheme}`);
+      await refusal.getByRole('button', { name: 'Close' }).click();
+      await refusal.waitFor({ state: 'detached' });
+      await context.close();
+    });
+  });
+
+  it('opens the history and copies from it with the keyboard alone', async () => {
+    const history = encrypted?.history ?? [];
+    const { context, page } = await openPage('light');
+    await connect(page, 'lab-lapsadmin');
+    await page.keyboard.type(workstation.name);
+    await page.getByRole('cell', { name: workstation.name, exact: true }).waitFor();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: `${workstation.name} Properties` });
+    await dialog.getByText(decryptorText).waitFor();
+    await page.keyboard.press('Alt+S');
+    await expect(
+      dialog
+        .getByRole('textbox', { name: 'LAPS local admin account password', exact: true })
+        .textContent(),
+    ).resolves.toBe(plain(encrypted?.current).password);
+    await page.keyboard.press('Alt+H');
+    const view = page.getByRole('dialog', { name: `Password history of ${workstation.name}` });
+    const copyNewest = view.getByRole('button', {
+      name: `Copy the password of ${formatted(history[0]?.updated ?? '')}`,
+    });
+    await copyNewest.waitFor();
+    await copyNewest.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(clipboardText).toBe(history[0]?.password);
+    await page.keyboard.press('Escape');
+    await view.waitFor({ state: 'detached' });
+    await dialog.waitFor();
+    await context.close();
+  });
+
+  it('wrote every decrypt to the audit log, with the attribute and without a password', async () => {
+    const log = fileAuditLogReader(host.auditPaths);
+    expect(await log.verify()).toMatchObject({ ok: true });
+    const { records } = await log.recent(1000);
+    const encryptedRecords = records.filter((record) => record.source === 'windows-laps-encrypted');
+    const lines = encryptedRecords.map((record) => [record.action, record.dn, record.detail]);
+    expect(lines).toContainEqual(['reveal', workstation.dn, 'decrypted msLAPS-EncryptedPassword']);
+    expect(lines).toContainEqual(['copy', workstation.dn, 'decrypted msLAPS-EncryptedPassword']);
+    expect(lines).toContainEqual([
+      'decrypt',
+      workstation.dn,
+      `decrypted msLAPS-EncryptedPasswordHistory (${encrypted?.history.length ?? 0} entries)`,
+    ]);
+    expect(lines).toContainEqual(['reveal', dc.dn, 'decrypted msLAPS-EncryptedDSRMPassword']);
+    expect(lines).toContainEqual([
+      'decrypt',
+      dc.dn,
+      `decrypted msLAPS-EncryptedDSRMPasswordHistory (${dc.dsrm.history.length} ${dc.dsrm.history.length === 1 ? 'entry' : 'entries'})`,
+    ]);
+    for (const record of encryptedRecords) {
+      expect(record.app).toBe('console');
+      expect(record.actor.identity).toBe(lab.users.lapsadmin.upn);
+    }
+    const text = await readFile(host.auditPaths.log, 'utf8');
+    for (const secret of [
+      plain(encrypted?.current).password,
+      ...(encrypted?.history ?? []).map((entry) => entry.password),
+      plain(dc.dsrm.current).password,
+    ])
+      expect(text).not.toContain(secret);
+  });
+});
