@@ -3,7 +3,7 @@
 // issue names lsarpc as the reference, but Samba (like Windows) refuses LsarOpenPolicy2 over
 // ncacn_ip_tcp, so SamrLookupDomainInSamServer (one small request, one SID back) stands in.
 //
-// Two shapes, each for information (the issue sets no goal for them):
+// Two shapes, each for information (the issue sets no numeric goal for them):
 //   warm: one call on an association already bound (what the group-key cache's client does);
 //   cold: TCP connect + NTLM bind (three legs) + one call + close (the first decrypt of a run).
 import { readFileSync } from 'node:fs';
@@ -136,14 +136,15 @@ export async function benchGkdi(lab: LabEnv): Promise<Figure[]> {
   ).map(summarize);
   if (!coldGetKey || !coldSamr) throw new Error('missing samples');
   figures.push(figure('GetKey, connect+bind+call (lab GKDI)', coldGetKey, 'samr', coldSamr));
-  // Where the GetKey time goes, so the ratio is not read as the client's: the lab's server is a
-  // test fixture that asks Samba for the caller's tokenGroups over a new LDAPS connection on each
-  // GetKey and for the NT hash with ldbsearch (a process) on each bind; a DC keeps both at hand.
+  // Where the GetKey time goes, so the ratios are not read as the client's: the lab's server is
+  // a test fixture in Node that, at each bind, reads the caller's NT hash with ldbsearch (a
+  // process) and its tokenGroups over LDAPS; warm, it derives the key with JS HMACs. A DC keeps
+  // both at hand, in C.
   figures.push({
     text:
       '  samr = SamrLookupDomainInSamServer on Samba over the same DCE/RPC/TCP + NTLMv2 packet privacy (lsarpc, the\n' +
-      "  issue's reference, is refused by Samba over TCP); the lab GKDI server reads tokenGroups over a fresh LDAPS\n" +
-      '  connection per GetKey and NT hashes with ldbsearch per bind, which dominates its time (info, no goal)',
+      "  issue's reference, is refused by Samba over TCP); the lab GKDI server, a Node test fixture, runs ldbsearch\n" +
+      '  and an LDAPS token read at each bind, which dominates the cold figure (info, no goal)',
     missed: undefined,
   });
   return figures;
