@@ -17,6 +17,7 @@ export const VALID_INPUTS: Readonly<Record<Channel, Readonly<Record<string, unkn
       base: 'DC=corp,DC=example,DC=com',
       user: 'helpdesk@corp.example.com',
       timeoutMs: 4000,
+      gkdiEndpoint: 'dc1.corp.example.com:49735',
     },
     password: 'S3cret!pass',
   },
@@ -165,6 +166,10 @@ const FORMAT_CASES: Partial<
       [0, 50, 600_001],
     ],
     [['profile', 'base'], ['not a dn']],
+    [
+      ['profile', 'gkdiEndpoint'],
+      ['dc1', 'dc1:', ':135', 'dc1:99999', 'dc1:135/x', 'user@dc1:135', 'ncacn_ip_tcp:dc1[135]'],
+    ],
   ],
   'connection.close': [
     [['connectionId'], ['abc', '../../etc/passwd', '3f2c1a9e8b7d4c6e9f0a1b2c3d4e5f60']],

@@ -51,6 +51,16 @@ export const dnsDomain = z
   );
 
 export const filePath = cleanText(4096);
+/** host:port of an MS-GKDI key service (a Samba DC serves none, so its domains name one). */
+export const gkdiEndpoint = z
+  .string()
+  .max(262)
+  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}$/, {
+    message: 'must be host:port',
+  })
+  .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65_535, {
+    message: 'the port must be 1 to 65535',
+  });
 export const userName = cleanText(256);
 /** A distinguished name: at least two RDNs, as every computer object has. */
 export const distinguishedName = cleanText(2048).regex(/^[A-Za-z][\w-]*=.+,\s*[A-Za-z][\w-]*=/, {
@@ -107,6 +117,7 @@ export const profileFields = z
     base: distinguishedName.optional(),
     user: userName.optional(),
     timeoutMs: timeoutMs.optional(),
+    gkdiEndpoint: gkdiEndpoint.optional(),
   })
   .refine((fields) => !(fields.server !== undefined && fields.domain !== undefined), {
     message: 'give a server or a domain, not both',
@@ -132,6 +143,7 @@ export const profileSummary = z.strictObject({
   base: outputText(4096).optional(),
   user: outputText(4096).optional(),
   timeoutMs: z.number().positive().optional(),
+  gkdiEndpoint: outputText(4096).optional(),
   /** Where a simple bind's password comes from; never the password itself. */
   passwordSource,
 });

@@ -80,7 +80,7 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
   const summarize = async (name: string, profile: ConnectionProfile): Promise<ProfileSummary> => ({
     name,
     auth: profile.auth,
-    ...pick(profile, ['server', 'domain', 'ca', 'base', 'user', 'timeoutMs']),
+    ...pick(profile, ['server', 'domain', 'ca', 'base', 'user', 'timeoutMs', 'gkdiEndpoint']),
     passwordSource:
       profile.auth === 'kerberos'
         ? 'none'
@@ -549,7 +549,7 @@ export function lapsTime(value: FileTimeValue | null): string | null {
 function fieldsToProfile(fields: ProfileFields): ConnectionProfile {
   return {
     auth: fields.auth,
-    ...pick(fields, ['server', 'domain', 'ca', 'base', 'user', 'timeoutMs']),
+    ...pick(fields, ['server', 'domain', 'ca', 'base', 'user', 'timeoutMs', 'gkdiEndpoint']),
   };
 }
 

@@ -128,6 +128,15 @@ export function ProfileEditor({
       <Field label="Search base" hint="Empty: the whole domain">
         <Input value={draft.base} onChange={(_event, data) => edit({ base: data.value })} />
       </Field>
+      <Field
+        label="Key service (MS-GKDI)"
+        hint="host:port, for decrypting encrypted passwords. Empty: ask the DC's endpoint mapper (a Samba DC needs one named)"
+      >
+        <Input
+          value={draft.gkdiEndpoint}
+          onChange={(_event, data) => edit({ gkdiEndpoint: data.value })}
+        />
+      </Field>
       <Field label="Sign in as">
         <RadioGroup
           value={draft.auth}

@@ -13,6 +13,8 @@ export interface ProfileDraft {
   readonly base: string;
   readonly auth: 'kerberos' | 'simple';
   readonly user: string;
+  /** host:port of the key service; empty: the DC's endpoint mapper. */
+  readonly gkdiEndpoint: string;
 }
 
 export const EMPTY_DRAFT: ProfileDraft = {
@@ -24,6 +26,7 @@ export const EMPTY_DRAFT: ProfileDraft = {
   base: '',
   auth: 'kerberos',
   user: '',
+  gkdiEndpoint: '',
 };
 
 export function draftFromSummary(profile: ProfileSummary): ProfileDraft {
@@ -36,6 +39,7 @@ export function draftFromSummary(profile: ProfileSummary): ProfileDraft {
     base: profile.base ?? '',
     auth: profile.auth,
     user: profile.user ?? '',
+    gkdiEndpoint: profile.gkdiEndpoint ?? '',
   };
 }
 
@@ -49,5 +53,6 @@ export function fieldsFromDraft(draft: ProfileDraft): ProfileFields {
     ...(set(draft.ca) ? { ca: set(draft.ca) } : {}),
     ...(set(draft.base) ? { base: set(draft.base) } : {}),
     ...(draft.auth === 'simple' && set(draft.user) ? { user: set(draft.user) } : {}),
+    ...(set(draft.gkdiEndpoint) ? { gkdiEndpoint: set(draft.gkdiEndpoint) } : {}),
   };
 }

@@ -47,4 +47,21 @@ describe('the profile editor draft', () => {
     });
     expect(fieldsFromDraft(draft)).toEqual({ auth: 'simple', server: 'ldaps://dc1', user: 'a@b' });
   });
+
+  it('names a key service only when one is given', () => {
+    const draft = draftFromSummary({
+      name: 'lab',
+      auth: 'simple',
+      server: 'ldaps://127.0.0.1',
+      user: 'a@b',
+      gkdiEndpoint: '127.0.0.1:49735',
+      passwordSource: 'file',
+    });
+    const fields = fieldsFromDraft(draft);
+    expect(fields.gkdiEndpoint).toBe('127.0.0.1:49735');
+    expect(profileFields.safeParse(fields).success).toBe(true);
+    expect(fieldsFromDraft({ ...draft, gkdiEndpoint: '  ' })).not.toHaveProperty('gkdiEndpoint');
+    for (const wrong of ['dc1', 'dc1:70000', 'dc1:135 ; x'])
+      expect(profileFields.safeParse({ ...fields, gkdiEndpoint: wrong }).success).toBe(false);
+  });
 });

@@ -190,6 +190,18 @@ describe('profiles', () => {
     expect(file.profiles.lab?.passwordFile).toBe('/var/tmp/pw');
   });
 
+  it('saves and lists the key service endpoint that decrypting goes to', async () => {
+    const profile = {
+      auth: 'simple',
+      server: 'ldaps://127.0.0.1:636',
+      user: 'lapsadmin@lab.test',
+      gkdiEndpoint: '127.0.0.1:49735',
+    } as const;
+    const summary = await value('profile.save', { name: 'keys', profile });
+    expect(summary).toMatchObject({ gkdiEndpoint: '127.0.0.1:49735' });
+    expect((await readProfilesFile()).profiles.keys).toEqual(profile);
+  });
+
   it('keeps a password file while the profile still points at the same server and user', async () => {
     const summary = await value('profile.save', {
       name: 'lab',
