@@ -52,12 +52,20 @@ export async function decryptComputerLaps(
   });
   const [current] = allBytes(entry, names.current);
   if (current === undefined) throw missing(entry, what);
-  const values = [current, ...(options.history ? allBytes(entry, names.history) : [])];
-  const state = readLapsState(entry);
-  const name = state.computer.name;
+  const name = readLapsState(entry).computer.name;
+  const values = [
+    { value: current, attribute: names.current },
+    ...(options.history ? allBytes(entry, names.history) : []).map((value) => ({
+      value,
+      attribute: names.history,
+    })),
+  ];
   try {
+    // The current value first: its newer key, once cached, serves the older ones.
     const [first, ...history] = await Promise.all(
-      values.map((value) => decryptValue(value, options.keys, `${names.current} on ${name}`)),
+      values.map(({ value, attribute }) =>
+        decryptValue(value, options.keys, `${attribute} on ${name}`),
+      ),
     );
     if (!first) throw new Error('unreachable: the current value is always decrypted');
     // The history attribute's values come in no guaranteed order: newest first by their own time.
