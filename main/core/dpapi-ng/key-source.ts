@@ -11,6 +11,7 @@ import {
   NotAuthorizedToDecryptError,
   UsageError,
 } from '../errors/laps-error.js';
+import { dateToFileTime } from '../laps/filetime.js';
 import type { ConnectionProfile } from '../profiles/profile.js';
 import { GkdiClient } from '../rpc/gkdi.js';
 import type { NtlmCredentials } from '../rpc/ntlm.js';
@@ -125,10 +126,8 @@ export class CachedGroupKeySource implements GroupKeySource {
 
 /** MS-GKDI 3.1.4.1: a group key's L2 interval, in 100 ns ticks (10 hours). */
 const KEY_CYCLE_TICKS = 360_000_000_000n;
-const MS_TICKS = 10_000n;
-const FILETIME_UNIX_EPOCH = 116_444_736_000_000_000n;
 /** Keys this far in the past are past on any DC whose clock is within a day of ours. */
-const SAFE_PAST_TICKS = 24n * 3_600_000n * MS_TICKS;
+const SAFE_PAST_MS = 24 * 3_600_000;
 
 /**
  * Asks for the latest key of the request's L0 that is safely in the past, when that is later
@@ -136,9 +135,7 @@ const SAFE_PAST_TICKS = 24n * 3_600_000n * MS_TICKS;
  * come in. A key later than the DC's clock would be refused as from the future.
  */
 function widen(request: GroupKeyRequest, nowMs: number): GroupKeyRequest {
-  const safe =
-    (BigInt(Math.floor(nowMs)) * MS_TICKS + FILETIME_UNIX_EPOCH - SAFE_PAST_TICKS) /
-    KEY_CYCLE_TICKS;
+  const safe = dateToFileTime(new Date(nowMs - SAFE_PAST_MS)) / KEY_CYCLE_TICKS;
   const asked = BigInt(request.l0 * 1024 + request.l1 * 32 + request.l2);
   const lastOfL0 = BigInt(request.l0 * 1024 + 1023);
   const target = safe < lastOfL0 ? safe : lastOfL0;
