@@ -21,8 +21,9 @@ Commands:
                                          an encrypted one is decrypted
       --history                          add the password history, newest first
       --dsrm                             a domain controller's DSRM password instead
-      --decrypt-with gkdi|root-key       group keys from the key service (default), or derived
-                                         from the KDS root keys (Domain Admins; explicit opt-in)
+      --decrypt-with gkdi|root-key       group keys from the key service (default); root-key: when
+                                         no key service answers, derive them from the KDS root
+                                         keys (Domain Admins; explicit opt-in)
       --gkdi-endpoint HOST:PORT          the key service (MS-GKDI) to ask, instead of the DC's
                                          endpoint mapper (a Samba DC has none)
   search TEXT [--limit N] [--json]       find computers by name prefix or * pattern

@@ -97,6 +97,43 @@ describe.skipIf(!lab)('decryption core in-process against the lab', () => {
     }
   });
 
+  it('--decrypt-with root-key: the key service while it answers, else the root keys', async () => {
+    if (!computer?.encrypted) throw new Error('the lab seed has no encrypted computer');
+    // lapsadmin may not read the root keys: this can only have come from the key service.
+    const viaService = createGroupKeySource({
+      profile: profileOf('lapsadmin'),
+      password: readSecret('lapsadmin'),
+      dcHost: session.target.host,
+      mode: 'root-key',
+      session,
+    });
+    const admin = await connectWithProfile(profileOf('administrator'));
+    // No key service listens on port 9: Administrator's root keys do the work.
+    const viaRootKeys = createGroupKeySource({
+      profile: { ...profileOf('administrator'), gkdiEndpoint: '127.0.0.1:9' },
+      password: readSecret('administrator'),
+      dcHost: admin.target.host,
+      mode: 'root-key',
+      session: admin,
+    });
+    try {
+      for (const [who, keys] of [
+        [session, viaService],
+        [admin, viaRootKeys],
+      ] as const) {
+        const { current } = await decryptComputerLaps(who, computer.dn, 'password', {
+          history: false,
+          keys,
+        });
+        expect(plain(current)).toEqual(computer.encrypted.current);
+      }
+    } finally {
+      viaService.close();
+      viaRootKeys.close();
+      await admin.close();
+    }
+  });
+
   it('refuses a non-member with the group named, and a Kerberos profile with what to do', async () => {
     if (!computer) throw new Error('the lab seed has no encrypted computer');
     const helpdesk = await connectWithProfile(profileOf('helpdesk'));

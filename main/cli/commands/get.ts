@@ -50,9 +50,7 @@ export async function runGet(
   // GetKey signs in as the same user; its password is read now and held only by the key source.
   const keys = createGroupKeySource({
     profile,
-    ...(profile.auth === 'simple' && options.decryptWith === 'gkdi'
-      ? { password: await resolvePassword(profile, env) }
-      : {}),
+    ...(profile.auth === 'simple' ? { password: await resolvePassword(profile, env) } : {}),
     dcHost: session.target.host,
     mode: options.decryptWith,
     session,

@@ -274,17 +274,43 @@ export function createGroupKeySource(options: GroupKeySourceOptions): GroupKeySo
     canUnprotectWithWindows()
   )
     return windowsKeySource();
-  if (options.mode === 'root-key') {
-    const session = options.session;
-    if (!session)
-      throw new UsageError('Deriving from the KDS root keys needs a directory session.');
-    return rootKeySource(() => readKdsRootKeys(session));
-  }
-  return gkdiKeySource({
+  const gkdi = gkdiKeySource({
     dcHost: options.dcHost,
     endpoint: options.profile.gkdiEndpoint,
     // Checked at the first GetKey, so a Kerberos profile still reads clear-text passwords.
     credentials: () => ntlmCredentialsOf(options.profile, options.password),
     timeoutMs: options.profile.timeoutMs,
   });
+  if (options.mode !== 'root-key') return gkdi;
+  const session = options.session;
+  if (!session) throw new UsageError('Deriving from the KDS root keys needs a directory session.');
+  return withFallback(
+    gkdi,
+    rootKeySource(() => readKdsRootKeys(session)),
+  );
+}
+
+/**
+ * The key service while it answers; once it cannot be reached or used (none on a Samba DC,
+ * Kerberos for RPC not built), the root keys for the rest: what --decrypt-with root-key means.
+ */
+function withFallback(first: GroupKeySource, fallback: GroupKeySource): GroupKeySource {
+  let current = first;
+  return {
+    getGroupKey: async (request) => {
+      if (current === fallback) return fallback.getGroupKey(request);
+      try {
+        return await first.getGroupKey(request);
+      } catch (error) {
+        if (!(error instanceof DcUnreachableError || error instanceof UsageError)) throw error;
+        first.close();
+        current = fallback;
+        return fallback.getGroupKey(request);
+      }
+    },
+    close: () => {
+      first.close();
+      fallback.close();
+    },
+  };
 }
