@@ -53,7 +53,15 @@ export async function decryptLapsBlob(
   blob: Uint8Array,
   keys: GroupKeySource,
 ): Promise<LapsPasswordPayload> {
-  if (keys.unprotect) return parseLapsPlaintext(await keys.unprotect(blob));
+  return parseLapsPlaintext(await decryptBlobWithKeys(blob, keys));
+}
+
+/** The plaintext of any DPAPI-NG blob (no header), whatever it holds, with keys from `keys`. */
+export async function decryptBlobWithKeys(
+  blob: Uint8Array,
+  keys: GroupKeySource,
+): Promise<Uint8Array> {
+  if (keys.unprotect) return keys.unprotect(blob);
   const parsed = parseDpapiNgBlob(blob);
   const id = parseKeyIdentifier(parsed.keyIdentifier);
   const envelope = await keys.getGroupKey({
@@ -63,5 +71,5 @@ export async function decryptLapsBlob(
     l1: id.l1,
     l2: id.l2,
   });
-  return parseLapsPlaintext(decryptWithGroupKey(blob, envelope));
+  return decryptWithGroupKey(blob, envelope);
 }
