@@ -39,7 +39,11 @@ export async function readKdsRootKeys(session: DirectorySession): Promise<KdsRoo
   const denied = new AccessDeniedError(
     `${session.server} shows no KDS root key secret (msKds-RootKeyData) to this account: only Domain Admins and Enterprise Admins may read it; sign in as one, or decrypt through the key service instead.`,
   );
-  if (entries.length === 0) throw denied;
+  if (entries.length === 0) {
+    throw new AccessDeniedError(
+      `${session.server} shows this account no KDS root key: only Domain Admins and Enterprise Admins may read them (or the forest has none yet: Add-KdsRootKey makes one); sign in as one of them.`,
+    );
+  }
   const keys = entries.map((entry) => {
     const key = rootKeyFromEntry(entry);
     if (key.rootKeyData.length === 0) throw denied;
