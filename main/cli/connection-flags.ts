@@ -17,7 +17,7 @@ export const CONNECTION_OPTIONS = {
   timeout: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
-export const CONNECTION_HELP = `Connection (get, search, expire):
+export const CONNECTION_HELP = `Connection (get, search, expire, kds-export):
   --server URL          ldaps://host[:port] (LDAPS) or ldap://host[:port] (StartTLS)
   --domain NAME         find the DCs of this domain in DNS (default: the current domain)
   --ca FILE             trust this PEM CA instead of the system store

@@ -43,8 +43,9 @@ bind; profiles may hold "gkdiEndpoint": "host:port". With Kerberos, Windows decr
 signed-in user; elsewhere Kerberos for the key service is not built yet (use a simple bind).
 
 The audit log (audit.jsonl in the config folder) records every password shown or decrypted,
-every root key export and every expiration changed, never a password. If it cannot be written, get shows no password and expire
-stops before the change.
+every root key export and every expiration changed, never a password. If it cannot be
+written, get and decrypt show no password, kds-export writes no key, and expire stops before
+the change.
 
 Exit codes: 0 ok, 1 unexpected or audit log not writable, 2 usage, 3 not found, 4 access denied,
 5 cannot connect / TLS / authentication / no key service, 6 no LAPS password, 7 not authorized
