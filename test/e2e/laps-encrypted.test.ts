@@ -128,6 +128,11 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
         exact: true,
       });
       await expect(shown.textContent()).resolves.toBe(current.password);
+      // The account is inside the encrypted value: named once it is decrypted.
+      expect(await dialog.textContent()).not.toContain('Inside the encrypted password');
+      expect(await dialog.textContent()).toContain(
+        `LAPS local admin account name${current.account}`,
+      );
       await screenshot(page, `encrypted-revealed-${scheme}`);
       await dialog.getByRole('button', { name: 'Hide password' }).click();
       await dialog.getByRole('button', { name: 'Copy password' }).click();
@@ -235,6 +240,25 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
       await refusal.waitFor({ state: 'detached' });
       await context.close();
     });
+  });
+
+  it('says a password under another forest’s root key cannot be decrypted here', async () => {
+    const foreign = lab.computers.find(
+      (c) =>
+        c.encrypted?.origin === 'foreign-vector' &&
+        c.flavours.join() === 'windows-laps-encrypted' &&
+        /^[A-Za-z0-9-]+$/.test(c.name),
+    );
+    if (!foreign) throw new Error('the lab seed has no foreign-vector computer');
+    const { context, page } = await openPage('light');
+    await connect(page, 'lab-lapsadmin');
+    const dialog = await openComputer(page, foreign.name);
+    await dialog.getByRole('button', { name: 'Show password' }).click();
+    const refusal = page.getByRole('dialog', { name: 'Not authorized to decrypt' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('root key');
+    await screenshot(page, 'not-decryptable-foreign-root-key-light');
+    await context.close();
   });
 
   it('opens the history and copies from it with the keyboard alone', async () => {

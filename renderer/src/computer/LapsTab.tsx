@@ -13,7 +13,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { IpcErrorInfo } from '../../../shared/ipc/result.js';
 import { ErrorBar } from '../errors/ErrorBar.js';
 import { formatDecryptor, formatLapsTime, SOURCE_LABELS } from '../format.js';
@@ -64,9 +64,20 @@ export function LapsTab({
     pending: PendingExpiry;
     then: AfterConfirm;
   } | null>(null);
+  const onAccount = useCallback(
+    (account: string | null) => {
+      if (source) setRevealedAccount({ source, account });
+    },
+    [source],
+  );
   const [isWriting, setWriting] = useState(false);
   const [written, setWritten] = useState<string | null>(null);
   const [writeError, setWriteError] = useState<IpcErrorInfo | null>(null);
+  // Per flavour: an encrypted password's account is inside it, named once it is decrypted.
+  const [revealedAccount, setRevealedAccount] = useState<{
+    source: LapsSource;
+    account: string | null;
+  } | null>(null);
 
   const flavour = details.flavours.find((candidate) => candidate.source === source);
   // Each flavour has its own expiration attribute: show the one of the password picked.
@@ -214,6 +225,7 @@ export function LapsTab({
             <Field label="LAPS local admin account name">
               <Body1 className={styles.value}>
                 {flavour?.account ??
+                  (revealedAccount?.source === flavour?.source ? revealedAccount?.account : null) ??
                   (flavour?.source === 'legacy'
                     ? 'Not recorded by legacy LAPS (usually the built-in Administrator)'
                     : flavour?.source === 'windows-laps-encrypted'
@@ -227,6 +239,7 @@ export function LapsTab({
               source={source}
               hasShortcuts={!isHistoryOpen && !isDsrmOnly}
               onPermissionProblem={onPermissionProblem}
+              onAccount={onAccount}
             />
             <Field label="LAPS password update time">
               <Body1 className={styles.value}>{formatLapsTime(flavour?.updated ?? null)}</Body1>

@@ -60,6 +60,7 @@ export function PasswordSection({
   label = PASSWORD_LABEL,
   hasShortcuts,
   onPermissionProblem,
+  onAccount,
 }: {
   details: ComputerDetails;
   /** The flavour (target 'password' only). */
@@ -69,6 +70,8 @@ export function PasswordSection({
   /** Alt+S, Ctrl+Shift+C and Alt+H: for one section at a time, and not under another view. */
   hasShortcuts: boolean;
   onPermissionProblem: OnPermissionProblem;
+  /** The account a reveal named: for an encrypted password, known only once decrypted. */
+  onAccount?: (account: string | null) => void;
 }) {
   const styles = useStyles();
   const revealPassword = useConsole((state) => state.revealPassword);
@@ -119,8 +122,9 @@ export function PasswordSection({
       setBusy(null);
       if (!result.ok) return fail(result.error);
       setRevealed({ password: result.value.password, source: result.value.source, isQrShown });
+      onAccount?.(result.value.account);
     },
-    [revealPassword, choice, fail],
+    [revealPassword, choice, fail, onAccount],
   );
 
   const hide = useCallback(() => setRevealed(null), []);

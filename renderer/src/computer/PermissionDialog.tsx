@@ -52,10 +52,11 @@ export function PermissionDialog({
             </MessageBar>
             {isDecrypt ? (
               <Body1>
-                You may read {computer}&apos;s encrypted password, but only members of{' '}
-                <strong>{decryptor ?? 'the group named above'}</strong> may decrypt it: the key
-                service gives the key to no one else. Ask a directory admin to add your account to
-                that group (then connect again), or ask one of its members.
+                {computer}&apos;s password is encrypted to{' '}
+                <strong>{decryptor ?? 'the group named above'}</strong>. Decrypting it takes your
+                account in that group and a key service that holds the KDS root key it was encrypted
+                with: the sentence above says which is missing. Pass it on to a directory admin, or
+                ask a member of that group.
               </Body1>
             ) : (
               <Body1>
