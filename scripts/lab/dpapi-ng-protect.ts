@@ -4,16 +4,18 @@
  * the lab holds blobs made the way real ones are. The inverse of main/core/dpapi-ng/decrypt.ts,
  * built on the same core functions so both sides share one derivation.
  */
-import { createCipheriv, createDiffieHellman, createECDH, randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { deriveKek, type KeyGroup } from '../../main/core/dpapi-ng/decrypt.js';
 import {
   guidToBytes,
   parseDhParameters,
   parseGroupKeyEnvelope,
-  parseKeyIdentifier,
+  parsePublicKeyInfo,
+  publicKeyFromSeed,
   type KeyIdentifier,
+  type KeyInfo,
 } from '../../main/core/dpapi-ng/gkdi.js';
-import { kdsKdf, utf16z, type KdfHash } from '../../main/core/dpapi-ng/kdf.js';
+import { utf16z, type KdfHash } from '../../main/core/dpapi-ng/kdf.js';
 
 export interface LapsSecret {
   readonly account: string;
@@ -76,18 +78,27 @@ export function protectSecret(
       domain: envelope.domain,
       forest: envelope.forest,
     });
-  // The envelope's L2 public key has the KeyInfo layout (DHPB / ECKn blob): core's KeyIdentifier
-  // parser reads and checks it for us.
-  const groupKey = parseKeyIdentifier(keyIdentifierWith(envelope.l2Key));
+  // The envelope's L2 public key has the KeyInfo layout (DHPB / ECKn blob).
+  const groupPublic = parsePublicKeyInfo(envelope.l2Key);
+  const groupKey: KeyIdentifier = {
+    isPublicKey: true,
+    l0: envelope.l0,
+    l1: envelope.l1,
+    l2: envelope.l2,
+    rootKeyId: envelope.rootKeyId,
+    keyInfo: groupPublic,
+    domain: envelope.domain,
+    forest: envelope.forest,
+  };
 
   // Ephemeral key pair. Its private key is drawn as the KDF output of a random 64-byte seed, so
   // core's deriveKek (which derives "x" from an L2 seed) computes Z = groupPublic^x and the KEK
   // exactly as the decrypting side will compute Z = ephemeralPublic^l2Private: one derivation.
   let seed = randomBytes(64);
-  let ephemeralPublic = ephemeralKeyInfo(envelope.kdfHash, seed, groupKey, group);
+  let ephemeralPublic = ephemeralKeyInfo(envelope.kdfHash, seed, groupPublic, group);
   while (ephemeralPublic === undefined) {
     seed = randomBytes(64);
-    ephemeralPublic = ephemeralKeyInfo(envelope.kdfHash, seed, groupKey, group);
+    ephemeralPublic = ephemeralKeyInfo(envelope.kdfHash, seed, groupPublic, group);
   }
   const kek = deriveKek(envelope.kdfHash, seed, groupKey, group);
   const keyIdentifier = keyIdentifierWith(ephemeralPublic);
@@ -110,13 +121,9 @@ export function protectSecret(
 function ephemeralKeyInfo(
   hash: KdfHash,
   seed: Buffer,
-  groupKey: KeyIdentifier,
+  info: KeyInfo,
   group: KeyGroup,
-): Buffer | undefined {
-  const x = Buffer.from(
-    kdsKdf(hash, seed, utf16z(group.secretAgreement), Math.ceil(group.privateKeyBits / 8)),
-  );
-  const info = groupKey.keyInfo;
+): Uint8Array | undefined {
   if (info.kind === 'dh') {
     if (group.secretAgreement !== 'DH')
       throw new Error('the envelope holds a DH key for an EC group');
@@ -125,45 +132,23 @@ function ephemeralKeyInfo(
       if (!Buffer.from(params.p).equals(info.p) || !Buffer.from(params.g).equals(info.g))
         throw new Error("the envelope's DH public key is not in its group");
     }
-    const dh = createDiffieHellman(Buffer.from(info.p), Buffer.from(info.g));
-    dh.setPrivateKey(x);
-    // g^x mod p: computeSecret raises its argument to the private key.
-    const y = leftPad(dh.computeSecret(Buffer.from(info.g)), info.keyLength);
-    return Buffer.concat([Buffer.from('DHPB', 'latin1'), u32(info.keyLength), info.p, info.g, y]);
+    return publicKeyFromSeed(hash, seed, 'DH', group.privateKeyBits, info);
   }
   if (info.kind !== 'ecdh') throw new Error('the envelope holds no public key');
-  const curve = EC[info.curve];
-  const ecdh = createECDH(curve.node);
+  if (group.secretAgreement === 'DH')
+    throw new Error('the envelope holds an EC key for a DH group');
   try {
-    ecdh.setPrivateKey(x);
+    return publicKeyFromSeed(hash, seed, group.secretAgreement, group.privateKeyBits);
   } catch {
     return undefined;
   }
-  const point = ecdh.getPublicKey(); // 04 || X || Y
-  return Buffer.concat([
-    Buffer.from(curve.magic, 'latin1'),
-    u32(curve.keyLength),
-    point.subarray(1),
-  ]);
 }
-
-const EC = {
-  'P-256': { node: 'prime256v1', magic: 'ECK1', keyLength: 32 },
-  'P-384': { node: 'secp384r1', magic: 'ECK3', keyLength: 48 },
-  'P-521': { node: 'secp521r1', magic: 'ECK5', keyLength: 66 },
-} as const;
 
 // --- encodings ----------------------------------------------------------------------------
 function u32(value: number): Buffer {
   const out = Buffer.alloc(4);
   out.writeUInt32LE(value);
   return out;
-}
-
-function leftPad(value: Buffer, length: number): Buffer {
-  return value.length >= length
-    ? value
-    : Buffer.concat([Buffer.alloc(length - value.length), value]);
 }
 
 /**

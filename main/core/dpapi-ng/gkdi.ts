@@ -1,5 +1,6 @@
+import { createDiffieHellman, createECDH } from 'node:crypto';
 import { malformed } from './der.js';
-import { kdsKdf, type KdfHash } from './kdf.js';
+import { kdsKdf, utf16z, type KdfHash } from './kdf.js';
 
 /** MS-GKDI structures and the seed-key tree (MS-GKDI 2.2 and 3.1.4.1.2). */
 
@@ -141,7 +142,8 @@ function checkL(l0: number, l1: number, l2: number): void {
     throw malformed(`the key index (${l0}, ${l1}, ${l2}) is out of range`);
 }
 
-function parsePublicKeyInfo(raw: Uint8Array): KeyInfo {
+/** A DHPB / ECK1 / ECK3 / ECK5 public key blob, as a KeyIdentifier's KeyInfo or a public-only envelope's L2 key holds it. */
+export function parsePublicKeyInfo(raw: Uint8Array): KeyInfo {
   const r = new LeReader(raw, 'public key');
   const magic = Buffer.from(r.bytes(4)).toString('latin1');
   const keyLength = r.u32();
@@ -165,7 +167,8 @@ function parsePublicKeyInfo(raw: Uint8Array): KeyInfo {
 
 /** The KDF parameters blob (MS-GKDI 2.2.1): u32 0, u32 1, u32 cbHashName, u32 0, hash name. */
 export function parseKdfParameters(data: Uint8Array): KdfHash {
-  if (data.length === 0) return 'SHA512';
+  // Absent/empty msKds-KDFParam means SHA256, "the default used by Windows" (Samba: lib/crypto/gkdi.c kdf_sp_800_108_from_params, python/samba/gkdi.py).
+  if (data.length === 0) return 'SHA256';
   const r = new LeReader(data, 'KDF parameters');
   if (r.u32() !== 0 || r.u32() !== 1) throw malformed('the KDF parameters header is wrong');
   const cbName = r.u32();
@@ -437,6 +440,49 @@ export function l2FromEnvelope(
     throw malformed("the group key envelope holds no seed key that reaches the blob's key");
   const l1Key = walkL1(hash, rootKeyId, l0, envelope.l1Key, l1KeyIndex, l1);
   return walkL2(hash, rootKeyId, l0, l1, topL2(hash, rootKeyId, l0, l1, l1Key), 31, l2);
+}
+
+const EC_KEYS = {
+  ECDH_P256: { node: 'prime256v1', magic: 'ECK1', keyLength: 32 },
+  ECDH_P384: { node: 'secp384r1', magic: 'ECK3', keyLength: 48 },
+  ECDH_P521: { node: 'secp521r1', magic: 'ECK5', keyLength: 66 },
+} as const;
+
+/**
+ * The public key blob (KeyInfo layout: "DHPB" p g y, or "ECK1/3/5" X Y) of the private key
+ * x = KDF(seed, secret agreement algorithm name, privateKeyBits / 8) (MS-GKDI 3.1.4.1.2 PubKey):
+ * a group's public key from its L2 seed key, or a protecting client's ephemeral key from its own
+ * seed. DH needs the group (p, g); an EC x that is not a valid scalar throws.
+ */
+export function publicKeyFromSeed(
+  hash: KdfHash,
+  seed: Uint8Array,
+  algorithm: SecretAgreementAlgorithm,
+  privateKeyBits: number,
+  dh?: DhParameters,
+): Uint8Array {
+  const x = Buffer.from(kdsKdf(hash, seed, utf16z(algorithm), Math.ceil(privateKeyBits / 8)));
+  const head = (magic: string, keyLength: number): Buffer => {
+    const out = Buffer.alloc(8);
+    out.write(magic, 0, 'latin1');
+    out.writeUInt32LE(keyLength, 4);
+    return out;
+  };
+  if (algorithm === 'DH') {
+    if (dh === undefined) throw malformed('a DH public key needs the DH parameters');
+    const group = createDiffieHellman(Buffer.from(dh.p), Buffer.from(dh.g));
+    group.setPrivateKey(x);
+    // generateKeys() keeps a private key that is set and computes y = g^x mod p from it.
+    const y = group.generateKeys();
+    const padded =
+      y.length >= dh.keyLength ? y : Buffer.concat([Buffer.alloc(dh.keyLength - y.length), y]);
+    return Buffer.concat([head('DHPB', dh.keyLength), dh.p, dh.g, padded]);
+  }
+  const curve = EC_KEYS[algorithm];
+  const ecdh = createECDH(curve.node);
+  ecdh.setPrivateKey(x);
+  const point = ecdh.getPublicKey(); // 04 || X || Y
+  return Buffer.concat([head(curve.magic, curve.keyLength), point.subarray(1)]);
 }
 
 /** The DH group in msKds-SecretAgreementParam (a BCRYPT_DH_PARAMETER_HEADER blob: cb, "DHPM", key length, p, g). */

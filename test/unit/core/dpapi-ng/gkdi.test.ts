@@ -51,9 +51,15 @@ describe('MS-GKDI structures', () => {
     expect(
       parseKdfParameters(hex(dpapiNgKdfVector('kdf_sha384_ecdh_p384.json').KdfParameters)),
     ).toBe('SHA384');
-    expect(parseKdfParameters(new Uint8Array(0))).toBe('SHA512');
     const md5 = Buffer.concat([hex('000000000100000008000000' + '00000000'), utf16z('MD5')]);
     expect(() => parseKdfParameters(md5)).toThrow(MalformedDataError);
+  });
+
+  it('takes an absent msKds-KDFParam as SHA256, as Samba does for Windows', () => {
+    // Samba lib/crypto/gkdi.c kdf_sp_800_108_from_params and python/samba/gkdi.py: SHA256.
+    expect(parseKdfParameters(new Uint8Array(0))).toBe('SHA256');
+    const sha256 = Buffer.concat([hex('00000000010000000e00000000000000'), utf16z('SHA256')]);
+    expect(parseKdfParameters(sha256)).toBe('SHA256');
   });
 
   it('round-trips GUIDs in Windows byte order and encodes SIDs', () => {
