@@ -314,6 +314,15 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
       expect(record.app).toBe('console');
       expect(record.actor.identity).toBe(lab.users.lapsadmin.upn);
     }
+    // The viewer shows what was decrypted.
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await openPage(scheme);
+      await page.getByRole('tab', { name: 'Audit log' }).click();
+      await page.getByText('The chain verifies').waitFor();
+      await page.getByText('decrypted msLAPS-EncryptedDSRMPassword').first().waitFor();
+      await screenshot(page, `audit-decrypts-${scheme}`);
+      await context.close();
+    }
     const text = await readFile(host.auditPaths.log, 'utf8');
     for (const secret of [
       plain(encrypted?.current).password,

@@ -1,5 +1,6 @@
 import {
   Button,
+  Caption1,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
@@ -107,6 +108,10 @@ export function AuditView() {
                     {record.action === 'expire' && record.detail
                       ? `: ${formatLapsTime(record.detail)}`
                       : ''}
+                    {/* What was decrypted (which attribute, how many old passwords). */}
+                    {record.action !== 'expire' && record.detail && (
+                      <Caption1 block>{record.detail}</Caption1>
+                    )}
                   </TableCell>
                   <TableCell title={record.dn}>{record.computer}</TableCell>
                   <TableCell>
