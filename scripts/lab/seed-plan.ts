@@ -15,6 +15,14 @@ import type {
 } from '../../test/lab/lab-env.js';
 import type { LapsSecret } from './dpapi-ng-protect.js';
 
+/**
+ * The seed's format, written into expected.json as "seedFormat". Raise it whenever a change to the
+ * seed (its data, its oracle or how it protects values) makes an older seed stale: `lab:up` reseeds
+ * a lab whose expected.json records none or an older one. up.sh reads this line with sed.
+ * 1: LAPS Admins, lapsadmin, encrypted passwords and DSRM under the lab's usable-since-2024 root key.
+ */
+export const SEED_FORMAT = 1;
+
 export const REALM = 'LAB.TEST';
 export const DNS_DOMAIN = 'lab.test';
 export const BASE_DN = 'DC=lab,DC=test';

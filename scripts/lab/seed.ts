@@ -28,6 +28,7 @@ import {
   LAPS_ATTRIBUTES,
   OUS,
   REALM,
+  SEED_FORMAT,
   encryptedVector,
   makeDomainControllerPlan,
   makePlan,
@@ -541,7 +542,7 @@ async function main(): Promise<void> {
     };
     await writeAtomically(
       join(LAB_DIR, 'expected.json'),
-      `${JSON.stringify(expected, null, 2)}\n`,
+      `${JSON.stringify({ seedFormat: SEED_FORMAT, ...expected }, null, 2)}\n`,
       0o644,
     );
     const profilesFile = await writeProfiles(users);

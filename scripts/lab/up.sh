@@ -362,6 +362,35 @@ ensure_gkdi_server() {
   log "GKDI server up on 127.0.0.1:$GKDI_PORT in $(elapsed "$t") (pid $(cat "$GKDI_PID_FILE"), log $GKDI_LOG)"
 }
 
+# The seed format scripts/lab/seed-plan.ts declares (SEED_FORMAT), and the one expected.json
+# records ("seedFormat"; 0 when it records none, as a seed from before the field, or is unreadable).
+seed_format_wanted() {
+  sed -n 's/^export const SEED_FORMAT = \([0-9][0-9]*\);$/\1/p' "$SCRIPT_DIR/seed-plan.ts"
+}
+seed_format_seeded() {
+  node -e 'let v = 0;
+try { v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).seedFormat; } catch {}
+console.log(Number.isSafeInteger(v) && v > 0 ? v : 0);' "$EXPECTED_JSON"
+}
+
+# Seed when there is no seed, or when it was made by code of an older seed format (a stale oracle).
+ensure_seed() {
+  local wanted have
+  wanted=$(seed_format_wanted)
+  [[ $wanted =~ ^[0-9]+$ ]] || die "no 'export const SEED_FORMAT = <n>;' line in $SCRIPT_DIR/seed-plan.ts"
+  if [[ ! -s $EXPECTED_JSON ]]; then
+    log "no seed yet: seeding"
+  else
+    have=$(seed_format_seeded)
+    if ((have >= wanted)); then
+      log "seed present (format $have, $EXPECTED_JSON); 'npm run lab:seed' resets it"
+      return
+    fi
+    log "the seed is of format $have, older than the seed code's $wanted: reseeding"
+  fi
+  bash "$SCRIPT_DIR/seed.sh"
+}
+
 main() {
   ensure_packages
   ((EUID == 0)) || die "the lab needs root (private mount namespace, ports 53/88/389/636): run 'sudo npm run lab:up'"
@@ -384,11 +413,7 @@ main() {
   ensure_dns
   ensure_kds_root_key
   ensure_gkdi_server
-  if [[ -s $EXPECTED_JSON ]]; then
-    log "seed present ($EXPECTED_JSON); 'npm run lab:seed' resets it"
-  else
-    bash "$SCRIPT_DIR/seed.sh"
-  fi
+  ensure_seed
   log "lab up in $(elapsed "$T0"): ldaps://127.0.0.1:636, CA $TLS_DIR/ca.pem, KRB5_CONFIG=$KRB5_CONF"
 }
 
