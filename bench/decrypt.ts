@@ -9,7 +9,6 @@
 // promise: one core.
 import { createDiffieHellman, createECDH } from 'node:crypto';
 import type { KdsRootKey } from '../main/core/dpapi-ng/decrypt.js';
-import { decryptWithGroupKey } from '../main/core/dpapi-ng/decrypt.js';
 import { parseDpapiNgBlob } from '../main/core/dpapi-ng/blob.js';
 import {
   l2FromEnvelope,
@@ -18,7 +17,11 @@ import {
   targetSecurityDescriptor,
 } from '../main/core/dpapi-ng/gkdi.js';
 import { kdsKdf, utf16z } from '../main/core/dpapi-ng/kdf.js';
-import { decryptLapsBlob, splitLapsEncryptedValue } from '../main/core/dpapi-ng/laps.js';
+import {
+  decryptBlobWithKeys,
+  decryptLapsBlob,
+  splitLapsEncryptedValue,
+} from '../main/core/dpapi-ng/laps.js';
 import { CachedGroupKeySource } from '../main/core/dpapi-ng/key-source.js';
 import { groupKeyEnvelope } from '../test/fixtures/gkdi-server/group-key.js';
 import {
@@ -140,20 +143,6 @@ function warmSource(envelope: Uint8Array): CachedGroupKeySource {
   return new CachedGroupKeySource(() => Promise.resolve(envelope));
 }
 
-/** decryptLapsBlob's steps for a blob whose plaintext is not LAPS JSON (the EC vectors hold 0x00). */
-async function decryptBlob(blob: Uint8Array, keys: CachedGroupKeySource): Promise<Uint8Array> {
-  const parsed = parseDpapiNgBlob(blob);
-  const id = parseKeyIdentifier(parsed.keyIdentifier);
-  const envelope = await keys.getGroupKey({
-    rootKeyId: id.rootKeyId,
-    targetSd: targetSecurityDescriptor(parsed.protectionSid),
-    l0: id.l0,
-    l1: id.l1,
-    l2: id.l2,
-  });
-  return decryptWithGroupKey(blob, envelope);
-}
-
 /**
  * The group key envelope a GetKey for the blob's own key identifier returns to a decryptor; or,
  * with 'walk', the last key of the blob's L0, (L0, 31, 31): the cache keeps the newest envelope
@@ -246,7 +235,7 @@ function kdfCase(
     label: `dpapi-ng ${curve} blob`,
     kind: 'ecdh',
     goal: false,
-    decrypt: () => decryptBlob(blob, keys),
+    decrypt: () => decryptBlobWithKeys(blob, keys),
     check: (plaintext) =>
       plaintext instanceof Uint8Array && plaintext.length === 1 && plaintext[0] === 0,
     bare: bareAgreement(blob, envelope),
