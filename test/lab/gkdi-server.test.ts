@@ -159,6 +159,22 @@ function bigTargetSd(sid: string, aces: number): Uint8Array {
 
 describe.skipIf(!lab)('the lab GKDI server', () => {
   const password = (user: LabUserKey): string => readSecret(user);
+  const ADMIN = { name: 'Administrator', key: 'administrator' } as const;
+  const HELPDESK = { name: 'helpdesk', key: 'helpdesk' } as const;
+  /** Samba's python client asks the daemon (or `port`) as a lab user, with their password unless given. */
+  const sambaAs = (
+    user: typeof ADMIN | typeof HELPDESK,
+    ask: KeyAsk,
+    options: { password?: string; seal?: boolean; port?: number } = {},
+  ): Promise<SambaResult> =>
+    sambaGetKey(
+      options.port ?? DAEMON_PORT,
+      user.name,
+      options.password ?? password(user.key),
+      ask,
+      rootKey,
+      options.seal,
+    );
   let rootKey: DatedRootKey;
   let domainAdminsSd: Uint8Array;
   let testGroupSd: Uint8Array;
@@ -206,13 +222,7 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
 
   describe("Samba's python GKDI client against the lab daemon on 49735", () => {
     it('Administrator gets for Domain Admins the seed keys Samba derives from the root key', async () => {
-      const got = await sambaGetKey(
-        DAEMON_PORT,
-        'Administrator',
-        password('administrator'),
-        { sd: domainAdminsSd },
-        rootKey,
-      );
+      const got = await sambaAs(ADMIN, { sd: domainAdminsSd });
       expect(got.hresult).toBe(0);
       expect((got.flags ?? 0) & 1).toBe(0);
       expect(got.root_key_id).toBe(rootKey.id);
@@ -224,26 +234,14 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
 
     it('the same for a past key (2025-03-01) with the newest root key', async () => {
       const ask = { sd: domainAdminsSd, l0: 363, l1: 3, l2: 4 };
-      const got = await sambaGetKey(
-        DAEMON_PORT,
-        'Administrator',
-        password('administrator'),
-        ask,
-        rootKey,
-      );
+      const got = await sambaAs(ADMIN, ask);
       expect(got).toMatchObject({ hresult: 0, l0: 363, l1: 3, l2: 4 });
       expect(got.l1_key_hex).toBe(got.expected_l1_key_hex);
       expect(got.l2_key_hex).toBe(got.expected_l2_key_hex);
     });
 
     it('helpdesk, outside Domain Admins, gets only the public key', async () => {
-      const got = await sambaGetKey(
-        DAEMON_PORT,
-        'helpdesk',
-        password('helpdesk'),
-        { sd: domainAdminsSd },
-        rootKey,
-      );
+      const got = await sambaAs(HELPDESK, { sd: domainAdminsSd });
       expect(got.hresult).toBe(0);
       expect((got.flags ?? 0) & 1).toBe(1);
       expect(got.l1_key_hex).toBe('');
@@ -251,26 +249,13 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
     });
 
     it('a wrong password fails cleanly', async () => {
-      const got = await sambaGetKey(
-        DAEMON_PORT,
-        'helpdesk',
-        'not-the-password',
-        { sd: domainAdminsSd },
-        rootKey,
-      );
+      const got = await sambaAs(HELPDESK, { sd: domainAdminsSd }, { password: 'not-the-password' });
       expect(got.error).toBeDefined();
       expect(got.hresult).toBeUndefined();
     });
 
     it('packet integrity without privacy is refused', async () => {
-      const got = await sambaGetKey(
-        DAEMON_PORT,
-        'Administrator',
-        password('administrator'),
-        { sd: domainAdminsSd },
-        rootKey,
-        false,
-      );
+      const got = await sambaAs(ADMIN, { sd: domainAdminsSd }, { seal: false });
       expect(got.error).toBeDefined();
     });
 
@@ -281,12 +266,10 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
         maxFragment: 1432,
       });
       try {
-        const got = await sambaGetKey(
-          small.port,
-          'helpdesk',
-          password('helpdesk'),
+        const got = await sambaAs(
+          HELPDESK,
           { sd: bigTargetSd(`S-1-5-21-9-9-9-512`, 200) },
-          rootKey,
+          { port: small.port },
         );
         expect(got.hresult).toBe(0);
         expect((got.flags ?? 0) & 1).toBe(1); // Everyone: public key only (about 1.5 KB)
