@@ -37,6 +37,18 @@ die() {
 now_ms() { date +%s%3N; }
 elapsed() { printf '%d.%03ds' $((($(now_ms) - $1) / 1000)) $((($(now_ms) - $1) % 1000)); }
 
+# Polls "$@" every 0.1 s, at most $1 times: true as soon as it succeeds, false if it never does.
+wait_until() {
+  local tries=$1 i
+  shift
+  for ((i = 0; i < tries; i++)); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+not() { ! "$@"; }
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 all_ports_open() {
@@ -95,7 +107,7 @@ lab_running() {
 
 # Stops the lab's samba by its pid files only, then waits until the lab's ports close.
 stop_samba() {
-  local f pid pids=() i
+  local f pid pids=()
   for f in samba.pid samba-dcerpcd.pid; do
     pid=$(pid_from_file "$RUN_DIR/$f") || continue
     if is_lab_pid "$pid"; then pids+=("$pid"); fi
@@ -106,10 +118,7 @@ stop_samba() {
     log "stopping samba (pid ${pids[*]})"
     kill -TERM "${pids[@]}" 2>/dev/null || true
     # samba's master takes its worker processes down with it; allow 20 s, then insist.
-    for ((i = 0; i < 200; i++)); do
-      any_alive "${pids[@]}" || break
-      sleep 0.1
-    done
+    wait_until 200 not any_alive "${pids[@]}" || true
     for pid in "${pids[@]}"; do
       if is_lab_pid "$pid"; then
         log "pid $pid ignored SIGTERM; sending SIGKILL"
@@ -117,10 +126,7 @@ stop_samba() {
       fi
     done
   fi
-  for ((i = 0; i < 200; i++)); do
-    any_port_open || return 0
-    sleep 0.1
-  done
+  wait_until 200 not any_port_open && return 0
   die "samba stopped but some of the ports ${LAB_PORTS[*]} on 127.0.0.1 still accept connections"
 }
 
@@ -144,15 +150,12 @@ gkdi_running() {
 }
 
 stop_gkdi() {
-  local pid i
+  local pid
   pid=$(pid_from_file "$GKDI_PID_FILE") || return 0
   if is_gkdi_pid "$pid"; then
     log "stopping the GKDI server (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-      is_gkdi_pid "$pid" || break
-      sleep 0.1
-    done
+    wait_until 100 not is_gkdi_pid "$pid" || true
     if is_gkdi_pid "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
   fi
   rm -f "$GKDI_PID_FILE"

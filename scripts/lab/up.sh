@@ -222,11 +222,7 @@ start_samba() {
 }
 
 wait_for_ports() {
-  local i
-  for ((i = 0; i < 600; i++)); do
-    all_ports_open && return
-    sleep 0.1
-  done
+  wait_until 600 all_ports_open && return
   die "samba did not open ports ${LAB_PORTS[*]} in 60 s (logs: $DC_DIR/log)"
 }
 
@@ -336,6 +332,8 @@ ensure_kds_root_key() {
 }
 
 # The GKDI server the lab runs on 127.0.0.1:$GKDI_PORT (see test/fixtures/gkdi-server).
+gkdi_listening() { gkdi_running && port_open "$GKDI_PORT"; }
+
 ensure_gkdi_server() {
   if gkdi_running; then
     # Keep it unless its code (the fixture or the core it imports) changed since it started.
@@ -345,7 +343,7 @@ ensure_gkdi_server() {
     stop_gkdi
   fi
   port_open "$GKDI_PORT" && die "127.0.0.1:$GKDI_PORT is in use by something that is not the lab's GKDI server"
-  local t i
+  local t
   t=$(now_ms)
   rm -f "$GKDI_PID_FILE"
   # node --import tsx runs the TypeScript in one process, so the pid file names the server itself.
@@ -354,11 +352,7 @@ ensure_gkdi_server() {
     setsid nohup node --import tsx "$GKDI_MAIN" --port "$GKDI_PORT" --pid-file "$GKDI_PID_FILE" \
       >>"$GKDI_LOG" 2>&1 </dev/null 9>&- &
   )
-  for ((i = 0; i < 300; i++)); do
-    gkdi_running && port_open "$GKDI_PORT" && break
-    sleep 0.1
-  done
-  if ! gkdi_running || ! port_open "$GKDI_PORT"; then die "the GKDI server did not start in 30 s (log: $GKDI_LOG)"; fi
+  wait_until 300 gkdi_listening || die "the GKDI server did not start in 30 s (log: $GKDI_LOG)"
   log "GKDI server up on 127.0.0.1:$GKDI_PORT in $(elapsed "$t") (pid $(cat "$GKDI_PID_FILE"), log $GKDI_LOG)"
 }
 
