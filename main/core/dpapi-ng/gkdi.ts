@@ -349,10 +349,7 @@ export function walkL1(
   from: number,
   to: number,
 ): Uint8Array {
-  let current = key;
-  for (let n = from - 1; n >= to; n--)
-    current = kdsKdf(hash, current, seedContext(rootKeyId, l0, n, -1), SEED_KEY_BYTES);
-  return current;
+  return walk(hash, key, from, to, (n) => seedContext(rootKeyId, l0, n, -1));
 }
 
 /** L2(l1, 31) from L1(l1). */
@@ -376,9 +373,19 @@ export function walkL2(
   from: number,
   to: number,
 ): Uint8Array {
+  return walk(hash, key, from, to, (m) => seedContext(rootKeyId, l0, l1, m));
+}
+
+/** Key(n - 1) = KDF(Key(n), context(n - 1)) from `from` down to `to` (MS-GKDI 3.1.4.1.2). */
+function walk(
+  hash: KdfHash,
+  key: Uint8Array,
+  from: number,
+  to: number,
+  context: (index: number) => Uint8Array,
+): Uint8Array {
   let current = key;
-  for (let m = from - 1; m >= to; m--)
-    current = kdsKdf(hash, current, seedContext(rootKeyId, l0, l1, m), SEED_KEY_BYTES);
+  for (let n = from - 1; n >= to; n--) current = kdsKdf(hash, current, context(n), SEED_KEY_BYTES);
   return current;
 }
 
