@@ -278,11 +278,17 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
     ).resolves.toBe(plain(encrypted?.current).password);
     await page.keyboard.press('Alt+H');
     const view = page.getByRole('dialog', { name: `Password history of ${workstation.name}` });
-    const copyNewest = view.getByRole('button', {
-      name: `Copy the password of ${formatted(history[0]?.updated ?? '')}`,
-    });
-    await copyNewest.waitFor();
-    await copyNewest.focus();
+    const newest = formatted(history[0]?.updated ?? '');
+    // The newest row's Show has the focus once the list arrives: Enter shows, Tab Enter copies.
+    const show = view.getByRole('button', { name: `Show the password of ${newest}` });
+    await expect
+      .poll(() => show.evaluate((button) => button === button.ownerDocument.activeElement))
+      .toBe(true);
+    await page.keyboard.press('Enter');
+    await expect(
+      view.getByRole('textbox', { name: `Password of ${newest}`, exact: true }).textContent(),
+    ).resolves.toBe(history[0]?.password);
+    await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await expect.poll(clipboardText).toBe(history[0]?.password);
     await page.keyboard.press('Escape');

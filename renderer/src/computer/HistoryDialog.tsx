@@ -101,10 +101,11 @@ export function HistoryDialog({
                   </TableRow>
                 </TableHeader>
                 <TableBody>
-                  {history.entries.map((entry) => (
+                  {history.entries.map((entry, index) => (
                     <HistoryRow
                       key={entry.updated}
                       entry={entry}
+                      isFirst={index === 0}
                       target={history.target}
                       onCopied={(reply) => {
                         setCopyError(null);
@@ -137,11 +138,14 @@ export function HistoryDialog({
 
 function HistoryRow({
   entry,
+  isFirst,
   target,
   onCopied,
   onCopyFailed,
 }: {
   entry: HistoryEntry;
+  /** Keyboard first: the newest row's Show takes the focus once the list has arrived. */
+  isFirst: boolean;
   target: LapsTarget;
   onCopied: (reply: ChannelOutput<'computer.copy'>) => void;
   onCopyFailed: (error: IpcErrorInfo) => void;
@@ -179,6 +183,7 @@ function HistoryRow({
           <Button
             size="small"
             onClick={() => setShown(!isShown)}
+            autoFocus={isFirst}
             aria-label={`${isShown ? 'Hide' : 'Show'} the password of ${when}`}
           >
             {isShown ? 'Hide' : 'Show'}
