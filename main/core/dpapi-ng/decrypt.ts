@@ -27,7 +27,7 @@ export interface KdsRootKey {
   readonly rootKeyData: Uint8Array;
   /** msKds-KDFAlgorithmID, "SP800_108_CTR_HMAC". */
   readonly kdfAlgorithm: string;
-  /** msKds-KDFParam (empty means SHA512). */
+  /** msKds-KDFParam (empty means SHA256, as Samba reads it). */
   readonly kdfParameters: Uint8Array;
   /** msKds-SecretAgreementAlgorithmID: "DH", "ECDH_P256", "ECDH_P384", "ECDH_P521". */
   readonly secretAgreementAlgorithm: string;
