@@ -18,7 +18,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc/contract.js';
 import type { IpcErrorInfo } from '../../../shared/ipc/result.js';
 import { ErrorBar } from '../errors/ErrorBar.js';
@@ -60,21 +60,21 @@ export function HistoryDialog({
   const [copyError, setCopyError] = useState<IpcErrorInfo | null>(null);
   const what = history?.target === 'dsrm' ? 'DSRM password history' : 'Password history';
 
+  const isOpen = history !== null;
+  // However it closed (Close, Escape, the properties going), its notes go with the list.
+  useEffect(() => {
+    if (isOpen) return;
+    setCopied(null);
+    setCopyError(null);
+  }, [isOpen]);
+
   const onCopyFailed = (target: LapsTarget, failure: IpcErrorInfo) => {
     if (isPermissionProblem(failure)) onPermissionProblem(failure, decryptor(target));
     else setCopyError(failure);
   };
 
   return (
-    <Dialog
-      open={history !== null}
-      onOpenChange={(_event, data) => {
-        if (data.open) return;
-        setCopied(null);
-        setCopyError(null);
-        close();
-      }}
-    >
+    <Dialog open={isOpen} onOpenChange={(_event, data) => !data.open && close()}>
       <DialogSurface className={styles.surface} aria-label={`${what} of ${computer}`}>
         <DialogBody>
           <DialogTitle>
