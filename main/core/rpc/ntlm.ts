@@ -149,10 +149,12 @@ export function decodeChallenge(message: Uint8Array): NtlmChallenge {
 
 /** MS-NLMP 3.3.2 NTOWFv2. */
 export function ntowfv2(credentials: NtlmCredentials): Buffer {
-  return hmacMd5(
-    md4(utf16(credentials.password)),
-    utf16(credentials.user.toUpperCase() + credentials.domain),
-  );
+  return ntowfv2FromHash(md4(utf16(credentials.password)), credentials.user, credentials.domain);
+}
+
+/** MS-NLMP 3.3.2 NTOWFv2 from the account's NT hash (MD4 of the UTF-16LE password). */
+export function ntowfv2FromHash(ntHash: Uint8Array, user: string, domain: string): Buffer {
+  return hmacMd5(ntHash, utf16(user.toUpperCase() + domain));
 }
 
 export interface NtlmV2Response {
@@ -179,7 +181,7 @@ export function computeNtlmV2Response(
     serverName,
     Buffer.alloc(4),
   ]);
-  const ntProofStr = hmacMd5(responseKeyNt, serverChallenge, temp);
+  const { ntProofStr, sessionBaseKey } = computeNtProof(responseKeyNt, serverChallenge, temp);
   return {
     ntProofStr,
     ntChallengeResponse: Buffer.concat([ntProofStr, temp]),
@@ -187,8 +189,31 @@ export function computeNtlmV2Response(
       hmacMd5(responseKeyNt, serverChallenge, clientChallenge),
       clientChallenge,
     ]),
-    sessionBaseKey: hmacMd5(responseKeyNt, ntProofStr),
+    sessionBaseKey,
   };
+}
+
+/**
+ * MS-NLMP 3.3.2: NTProofStr over `temp` (the NTLMv2 response after its first 16 bytes) and the
+ * session base key it gives; a server recomputes it to check a client's response.
+ */
+export function computeNtProof(
+  responseKeyNt: Uint8Array,
+  serverChallenge: Uint8Array,
+  temp: Uint8Array,
+): { readonly ntProofStr: Buffer; readonly sessionBaseKey: Buffer } {
+  const ntProofStr = hmacMd5(responseKeyNt, serverChallenge, temp);
+  return { ntProofStr, sessionBaseKey: hmacMd5(responseKeyNt, ntProofStr) };
+}
+
+/** MS-NLMP 3.1.5.1.2 MIC over the three messages (AUTHENTICATE with its MIC field zeroed). */
+export function computeMic(
+  exportedSessionKey: Uint8Array,
+  negotiate: Uint8Array,
+  challenge: Uint8Array,
+  authenticate: Uint8Array,
+): Buffer {
+  return hmacMd5(exportedSessionKey, negotiate, challenge, authenticate);
 }
 
 export interface SessionKeys {
@@ -317,7 +342,7 @@ export function encodeAuthenticate(input: AuthenticateInput): {
   ]);
   header.writeUInt32LE(flags, 60);
   const message = Buffer.concat([header, ...payload]);
-  hmacMd5(exportedSessionKey, input.negotiate, challenge.raw, message).copy(message, 72);
+  computeMic(exportedSessionKey, input.negotiate, challenge.raw, message).copy(message, 72);
   return { message, exportedSessionKey, flags };
 }
 
@@ -328,17 +353,81 @@ export function fileTimeNow(): Buffer {
   return out;
 }
 
+/** Which end of an NTLM session an instance is: it seals with its own keys, opens with the peer's. */
+export type NtlmRole = 'client' | 'server';
+
+/**
+ * MS-NLMP 3.4 session security with extended session security and key exchange: the signing and
+ * sealing keys of each direction, their RC4 handles and sequence numbers. A client-role and a
+ * server-role instance built from the same exported session key talk to each other.
+ */
+export class NtlmSessionSecurity {
+  readonly #sendSigningKey: Buffer;
+  readonly #receiveSigningKey: Buffer;
+  readonly #sendSeal: Rc4;
+  readonly #receiveSeal: Rc4;
+  readonly #badSignature: () => Error;
+  #sendSequence = 0;
+  #receiveSequence = 0;
+
+  /** `badSignature` makes the error unseal() throws when a signature does not verify. */
+  constructor(exportedSessionKey: Uint8Array, role: NtlmRole, badSignature?: () => Error) {
+    const keys = deriveSessionKeys(exportedSessionKey);
+    const client = { signing: keys.clientSigningKey, sealing: keys.clientSealingKey };
+    const server = { signing: keys.serverSigningKey, sealing: keys.serverSealingKey };
+    const [send, receive] = role === 'client' ? [client, server] : [server, client];
+    this.#sendSigningKey = send.signing;
+    this.#receiveSigningKey = receive.signing;
+    this.#sendSeal = new Rc4(send.sealing);
+    this.#receiveSeal = new Rc4(receive.sealing);
+    const what = role === 'client' ? 'response' : 'request';
+    this.#badSignature =
+      badSignature ??
+      (() =>
+        new MalformedDataError(
+          `A sealed RPC ${what} failed its NTLM signature check: the data was altered or the keys disagree.`,
+        ));
+  }
+
+  /** MS-NLMP 3.4.3 SEAL then MAC: encrypts `plaintext` and signs `toSign` (which holds it). */
+  seal(plaintext: Uint8Array, toSign: Uint8Array): { sealed: Buffer; signature: Buffer } {
+    const sealed = this.#sendSeal.update(plaintext);
+    const signature = computeSignature(
+      this.#sendSigningKey,
+      this.#sendSeal,
+      this.#sendSequence++,
+      toSign,
+    );
+    return { sealed, signature };
+  }
+
+  /** Decrypts the peer's `sealed` and checks `signature` over toSign(plaintext), or throws. */
+  unseal(
+    sealed: Uint8Array,
+    signature: Uint8Array,
+    toSign: (plaintext: Buffer) => Uint8Array,
+  ): Buffer {
+    const plaintext = this.#receiveSeal.update(sealed);
+    const expected = computeSignature(
+      this.#receiveSigningKey,
+      this.#receiveSeal,
+      this.#receiveSequence++,
+      toSign(plaintext),
+    );
+    if (signature.length !== 16 || !timingSafeEqual(expected, signature)) {
+      throw this.#badSignature();
+    }
+    return plaintext;
+  }
+}
+
 /** NTLM for DCE/RPC at packet privacy (MS-RPCE 3.3.1.5.2, auth_type 10). */
 export class NtlmSecurityProvider implements RpcSecurityProvider {
   readonly authType = 10;
   readonly signatureSize = 16;
   readonly #credentials: NtlmCredentials;
   #negotiate: Buffer | undefined;
-  #keys: SessionKeys | undefined;
-  #clientSeal: Rc4 | undefined;
-  #serverSeal: Rc4 | undefined;
-  #clientSequence = 0;
-  #serverSequence = 0;
+  #session: NtlmSessionSecurity | undefined;
 
   constructor(credentials: NtlmCredentials) {
     this.#credentials = credentials;
@@ -351,7 +440,7 @@ export class NtlmSecurityProvider implements RpcSecurityProvider {
 
   nextToken(serverToken: Uint8Array): Buffer | undefined {
     if (!this.#negotiate) throw new Error('initialToken() must come before nextToken().');
-    if (this.#keys) return undefined;
+    if (this.#session) return undefined;
     const challenge = decodeChallenge(serverToken);
     const required = NtlmFlag.seal | NtlmFlag.sign | NtlmFlag.extendedSessionSecurity;
     if ((challenge.flags & required) !== required) {
@@ -368,22 +457,13 @@ export class NtlmSecurityProvider implements RpcSecurityProvider {
       timestamp: fileTimeNow(),
       workstation: '',
     });
-    this.#keys = deriveSessionKeys(exportedSessionKey);
-    this.#clientSeal = new Rc4(this.#keys.clientSealingKey);
-    this.#serverSeal = new Rc4(this.#keys.serverSealingKey);
+    this.#session = new NtlmSessionSecurity(exportedSessionKey, 'client');
     return message;
   }
 
   seal(plaintext: Uint8Array, toSign: Uint8Array): { sealed: Buffer; signature: Buffer } {
-    if (!this.#keys || !this.#clientSeal) throw new Error('NTLM is not established yet.');
-    const sealed = this.#clientSeal.update(plaintext);
-    const signature = computeSignature(
-      this.#keys.clientSigningKey,
-      this.#clientSeal,
-      this.#clientSequence++,
-      toSign,
-    );
-    return { sealed, signature };
+    if (!this.#session) throw new Error('NTLM is not established yet.');
+    return this.#session.seal(plaintext, toSign);
   }
 
   unseal(
@@ -391,20 +471,8 @@ export class NtlmSecurityProvider implements RpcSecurityProvider {
     signature: Uint8Array,
     toSign: (plaintext: Buffer) => Uint8Array,
   ): Buffer {
-    if (!this.#keys || !this.#serverSeal) throw new Error('NTLM is not established yet.');
-    const plaintext = this.#serverSeal.update(sealed);
-    const expected = computeSignature(
-      this.#keys.serverSigningKey,
-      this.#serverSeal,
-      this.#serverSequence++,
-      toSign(plaintext),
-    );
-    if (signature.length !== 16 || !timingSafeEqual(expected, signature)) {
-      throw new MalformedDataError(
-        'A sealed RPC response failed its NTLM signature check: the data was altered or the keys disagree.',
-      );
-    }
-    return plaintext;
+    if (!this.#session) throw new Error('NTLM is not established yet.');
+    return this.#session.unseal(sealed, signature, toSign);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   encodeAvPairs,
   encodeNegotiate,
   NtlmSecurityProvider,
+  NtlmSessionSecurity,
   ntowfv2,
 } from '../../../../main/core/rpc/ntlm.js';
 import { Rc4, rc4 } from '../../../../main/core/rpc/rc4.js';
@@ -185,5 +186,80 @@ describe('NtlmSecurityProvider', () => {
     const signature = computeSignature(serverKeys.serverSigningKey, serverToClient, 0, reply);
     sealed[0] = (sealed[0] ?? 0) ^ 1;
     expect(() => provider.unseal(sealed, signature, (plain) => plain)).toThrow(MalformedDataError);
+  });
+});
+
+describe('NtlmSessionSecurity', () => {
+  const pair = (): { client: NtlmSessionSecurity; server: NtlmSessionSecurity } => ({
+    client: new NtlmSessionSecurity(hex('randomSessionKey'), 'client'),
+    server: new NtlmSessionSecurity(hex('randomSessionKey'), 'server'),
+  });
+
+  it('seals with the MS-NLMP 4.2.4.4 client-to-server signature', () => {
+    const { client } = pair();
+    const { sealed, signature } = client.seal(hex('plaintext'), hex('plaintext'));
+    const keys = deriveSessionKeys(hex('randomSessionKey'));
+    const handle = new Rc4(keys.clientSealingKey);
+    expect(handle.update(sealed)).toEqual(hex('plaintext'));
+    expect(signature).toEqual(computeSignature(keys.clientSigningKey, handle, 0, hex('plaintext')));
+  });
+
+  it('a client and a server with the same exported session key talk both ways', () => {
+    const { client, server } = pair();
+    for (let sequence = 0; sequence < 3; sequence++) {
+      const request = Buffer.from(`request ${sequence}`);
+      const sent = client.seal(request, request);
+      expect(sent.sealed).not.toEqual(request);
+      expect(server.unseal(sent.sealed, sent.signature, (plain) => plain)).toEqual(request);
+
+      const response = Buffer.from(`response ${sequence}`);
+      const answered = server.seal(response, response);
+      expect(answered.sealed).not.toEqual(response);
+      expect(client.unseal(answered.sealed, answered.signature, (plain) => plain)).toEqual(
+        response,
+      );
+    }
+  });
+
+  it('signs what toSign makes of the plaintext, not the plaintext alone', () => {
+    const { client, server } = pair();
+    const header = Buffer.from('header');
+    const body = Buffer.from('body');
+    const { sealed, signature } = client.seal(body, Buffer.concat([header, body]));
+    expect(server.unseal(sealed, signature, (plain) => Buffer.concat([header, plain]))).toEqual(
+      body,
+    );
+  });
+
+  it('refuses a tampered signature in either direction', () => {
+    const { client, server } = pair();
+    const request = client.seal(Buffer.from('request'), Buffer.from('request'));
+    request.signature[5] = (request.signature[5] ?? 0) ^ 1;
+    expect(() => server.unseal(request.sealed, request.signature, (plain) => plain)).toThrow(
+      /sealed RPC request failed its NTLM signature check/,
+    );
+
+    const { client: client2, server: server2 } = pair();
+    const response = server2.seal(Buffer.from('response'), Buffer.from('response'));
+    response.signature[5] = (response.signature[5] ?? 0) ^ 1;
+    expect(() => client2.unseal(response.sealed, response.signature, (plain) => plain)).toThrow(
+      MalformedDataError,
+    );
+  });
+
+  it('refuses a message sealed in its own direction, and throws the error it was given', () => {
+    const { client } = pair();
+    const other = new NtlmSessionSecurity(hex('randomSessionKey'), 'client', () => new Error('no'));
+    const { sealed, signature } = client.seal(Buffer.from('request'), Buffer.from('request'));
+    expect(() => other.unseal(sealed, signature, (plain) => plain)).toThrow('no');
+  });
+
+  it('refuses a replay: the sequence number has moved on', () => {
+    const { client, server } = pair();
+    const first = client.seal(Buffer.from('one'), Buffer.from('one'));
+    server.unseal(first.sealed, first.signature, (plain) => plain);
+    expect(() => server.unseal(first.sealed, first.signature, (plain) => plain)).toThrow(
+      MalformedDataError,
+    );
   });
 });
