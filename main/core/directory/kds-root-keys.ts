@@ -4,8 +4,15 @@ import type { KdsRootKey } from '../dpapi-ng/decrypt.js';
 import { classifyDirectoryError } from './directory-errors.js';
 import type { DirectorySession } from './session.js';
 
-const BINARY = ['msKds-RootKeyData', 'msKds-KDFParam', 'msKds-SecretAgreementParam'];
-const ATTRIBUTES = [
+/** The msKds-ProvRootKey attributes whose values are bytes. */
+export const ROOT_KEY_BINARY_ATTRIBUTES = [
+  'msKds-RootKeyData',
+  'msKds-KDFParam',
+  'msKds-SecretAgreementParam',
+] as const;
+
+/** The msKds-ProvRootKey attributes readKdsRootKeys() reads: a KdsRootKey and its creation time. */
+export const ROOT_KEY_ATTRIBUTES = [
   'cn',
   'msKds-Version',
   'msKds-KDFAlgorithmID',
@@ -13,8 +20,8 @@ const ATTRIBUTES = [
   'msKds-PrivateKeyLength',
   'msKds-PublicKeyLength',
   'msKds-CreateTime',
-  ...BINARY,
-];
+  ...ROOT_KEY_BINARY_ATTRIBUTES,
+] as const;
 
 /**
  * The forest's KDS root keys (msKds-ProvRootKey under CN=Master Root Keys), newest first. Their
@@ -30,8 +37,8 @@ export async function readKdsRootKeys(session: DirectorySession): Promise<KdsRoo
     ({ searchEntries: entries } = await session.client.search(base, {
       scope: 'one',
       filter: '(objectClass=msKds-ProvRootKey)',
-      attributes: ATTRIBUTES,
-      explicitBufferAttributes: BINARY,
+      attributes: [...ROOT_KEY_ATTRIBUTES],
+      explicitBufferAttributes: [...ROOT_KEY_BINARY_ATTRIBUTES],
     }));
   } catch (error) {
     throw classifyDirectoryError(error, { server: session.server, action });
