@@ -213,6 +213,20 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
     server = await startGkdiServer({ accounts: sambaAccounts(), rootKeys: () => readRootKeys() });
   });
 
+  /** Runs `work` against a second server whose fragments are 1432 bytes, the least MS-RPCE allows. */
+  async function withSmallFragments(work: (small: GkdiServer) => Promise<void>): Promise<void> {
+    const small = await startGkdiServer({
+      accounts: sambaAccounts(),
+      rootKeys: () => readRootKeys(),
+      maxFragment: 1432,
+    });
+    try {
+      await work(small);
+    } finally {
+      await small.close();
+    }
+  }
+
   afterAll(async () => {
     await server?.close();
     if (testGroupDn) {
@@ -260,12 +274,7 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
     });
 
     it('reassembles a request of many fragments and sends a response of many (max fragment 1432, the least MS-RPCE allows)', async () => {
-      const small = await startGkdiServer({
-        accounts: sambaAccounts(),
-        rootKeys: () => readRootKeys(),
-        maxFragment: 1432,
-      });
-      try {
+      await withSmallFragments(async (small) => {
         const got = await sambaAs(
           HELPDESK,
           { sd: bigTargetSd(`S-1-5-21-9-9-9-512`, 200) },
@@ -276,9 +285,7 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
         expect(small.getKeyCalls).toBe(1);
         expect(small.fragments.requests).toBeGreaterThan(2);
         expect(small.fragments.responses).toBe(2);
-      } finally {
-        await small.close();
-      }
+      });
     });
   });
 
@@ -331,12 +338,7 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
     });
 
     it('sends a fragmented request and reassembles a fragmented response', async () => {
-      const small = await startGkdiServer({
-        accounts: sambaAccounts(),
-        rootKeys: () => readRootKeys(),
-        maxFragment: 1432,
-      });
-      try {
+      await withSmallFragments(async (small) => {
         const got = await coreGetKey(small.port, 'helpdesk', password('helpdesk'), {
           sd: bigTargetSd('S-1-5-21-9-9-9-512', 200),
         });
@@ -344,9 +346,7 @@ describe.skipIf(!lab)('the lab GKDI server', () => {
         expect(got.envelope?.length).toBeGreaterThan(1432);
         expect(small.fragments.requests).toBeGreaterThan(2);
         expect(small.fragments.responses).toBe(2);
-      } finally {
-        await small.close();
-      }
+      });
     });
 
     it('answers an unknown root key with NTE_NO_KEY and a key from the future with E_INVALIDARG', async () => {
