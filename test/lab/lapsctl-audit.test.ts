@@ -170,11 +170,31 @@ describe.skipIf(!lab)('the audit log of lapsctl against the lab DC', () => {
       { env: { LAPS_CONSOLE_CONFIG_DIR: config } },
     );
     expect(result.code).toBe(0);
-    const [line] = auditLines(config);
+    const withHistory = await runLapsctl(
+      [
+        'get',
+        encrypted.name,
+        '--history',
+        '--json',
+        '--decrypt-with',
+        'root-key',
+        ...as('administrator'),
+      ],
+      { env: { LAPS_CONSOLE_CONFIG_DIR: config } },
+    );
+    expect(withHistory.code).toBe(0);
+    const entries = jsonOf<{ history: unknown[] }>(withHistory).history.length;
+    const [line, historyLine] = auditLines(config);
+    // The detail names what was decrypted, in the console's words (core's decryptDetail).
     expect(line).toMatchObject({
       action: 'decrypt',
       computer: encrypted.name,
       source: 'windows-laps-encrypted',
+      detail: 'msLAPS-EncryptedPassword',
+    });
+    expect(historyLine).toMatchObject({
+      action: 'decrypt',
+      detail: `msLAPS-EncryptedPassword + msLAPS-EncryptedPasswordHistory (${entries} ${entries === 1 ? 'entry' : 'entries'})`,
     });
     expect(readFileSync(join(config, 'audit.jsonl'), 'utf8')).not.toContain(
       encrypted.encrypted?.current?.password,

@@ -88,6 +88,26 @@ describe.skipIf(!lab)('lapsctl get, decrypting through the key service', () => {
     expect(body.history).toEqual(dc.dsrm.history);
   });
 
+  it('get on the DC without --dsrm says it has a DSRM password, whether or not you may read it', async () => {
+    const dc = lab.domainController;
+    const admin = await getAs('lapsadmin', dc.name, ...gkdi);
+    expect(admin.code).toBe(6);
+    expect(errorOf(admin)).toMatchObject({ code: 'no-laps-password' });
+    expect(errorOf(admin).message).toBe(
+      `${dc.name} is a domain controller: it has no LAPS password but a DSRM password, which lapsctl get --dsrm shows.`,
+    );
+    // Helpdesk sees only msLAPS-PasswordExpirationTime, which on a DC is the DSRM password's.
+    const helpdesk = await getAs('helpdesk', dc.name, ...gkdi);
+    expect(helpdesk.code).toBe(4);
+    expect(errorOf(helpdesk)).toMatchObject({ code: 'access-denied' });
+    expect(errorOf(helpdesk).message).toMatch(
+      new RegExp(
+        `^${dc.name} is a domain controller with a DSRM password that you may not read: .*msLAPS-EncryptedDSRMPassword`,
+      ),
+    );
+    expect(errorOf(helpdesk).message).not.toContain('Windows LAPS password');
+  });
+
   it('helpdesk reads the blob but may not decrypt it: exit 7, naming the group', async () => {
     const result = await getAs('helpdesk', encrypted.name, ...gkdi);
     expect(result.code).toBe(7);

@@ -1,10 +1,12 @@
 import { auditActorFor } from '../../core/audit/audit-actor.js';
 import { appendAuditRecord, type AuditLogPaths } from '../../core/audit/audit-log.js';
+import { decryptDetail } from '../../core/audit/decrypt-detail.js';
 import { connectWithProfile, resolvePassword } from '../../core/directory/connect.js';
 import { decryptComputerLaps } from '../../core/directory/decrypt-computer.js';
 import { primaryPassword, readComputerLaps } from '../../core/directory/laps-password.js';
 import { createGroupKeySource } from '../../core/dpapi-ng/key-source.js';
-import { NoLapsPasswordError } from '../../core/errors/laps-error.js';
+import { AccessDeniedError, LapsError, NoLapsPasswordError } from '../../core/errors/laps-error.js';
+import { LAPS_ATTRIBUTES } from '../../core/laps/attributes.js';
 import type { FileTimeValue } from '../../core/laps/filetime.js';
 import type { ComputerLapsState, LapsSource } from '../../core/laps/laps-state.js';
 import type { LapsPasswordPayload } from '../../core/laps/password-json.js';
@@ -93,9 +95,14 @@ export async function runGet(
       computer: state.computer.name,
       dn: state.computer.dn,
       source: shown.source,
-      detail:
-        [options.dsrm ? 'dsrm' : '', options.history ? 'history' : ''].filter(Boolean).join('+') ||
-        null,
+      // What was decrypted, in the console's words; nothing for a clear-text password.
+      detail: shown.decrypted
+        ? decryptDetail({
+            what: options.dsrm ? 'dsrm' : 'password',
+            current: true,
+            ...(options.history ? { history: { entries: shown.history.length } } : {}),
+          })
+        : null,
       actor: auditActorFor(profile, session),
       app: 'lapsctl',
     });
@@ -120,13 +127,25 @@ function fromPayload(
 }
 
 /**
- * A DC keeps its LAPS password as a DSRM password (its expiration time is the DC's own): say
- * where it is rather than "none" or "hidden".
+ * A DC's Windows LAPS password is its DSRM password (msLAPS-PasswordExpirationTime is its
+ * expiration): say so, and where it is, rather than "none" or "a hidden Windows LAPS password".
  */
 function withDsrmHint(state: ComputerLapsState): ComputerLapsState {
   if (state.records.length > 0 || !state.isDomainController) return state;
-  throw new NoLapsPasswordError(
-    `${state.computer.name} (a domain controller: its DSRM password is shown with --dsrm)`,
+  const { name } = state.computer;
+  if (state.dsrm !== null)
+    throw new LapsError(
+      'no-laps-password',
+      `${name} is a domain controller: it has no LAPS password but a DSRM password, which lapsctl get --dsrm shows.`,
+    );
+  if (state.hiddenSources.includes('windows-laps'))
+    throw new AccessDeniedError(
+      `${name} is a domain controller with a DSRM password that you may not read: reading it needs "Read property" and "Control access" on ${LAPS_ATTRIBUTES.encryptedDsrmPassword}; ask a directory admin.`,
+    );
+  if (state.hiddenSources.length > 0) return state;
+  throw new LapsError(
+    'no-laps-password',
+    `${name} is a domain controller with no DSRM password in the directory: check that a LAPS policy backs it up (BackupDirectory Active Directory, ADBackupDSRMPassword).`,
   );
 }
 

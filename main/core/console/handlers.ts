@@ -1,4 +1,5 @@
 import { osUserName } from '../audit/audit-actor.js';
+import { decryptDetail, type DecryptDetailInput } from '../audit/decrypt-detail.js';
 // Every channel of the IPC contract, implemented over core as plain async functions. Nothing
 // here knows Electron: main/app and the test host give the same handlers their own context.
 import type { Channel } from '../../../shared/ipc/channels.js';
@@ -154,13 +155,13 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
     if (input.target === 'dsrm') {
       requireDsrm(state);
       const { current } = await decrypt(connection, state.computer.dn, 'dsrm', false);
-      return decrypted(current, state.windowsLapsExpires, LAPS_ATTRIBUTES.encryptedDsrmPassword);
+      return decrypted(current, state.windowsLapsExpires, { what: 'dsrm', current: true });
     }
     const record = choosePassword(state, input.source);
     if (record.password !== null)
       return { ...record, password: record.password, decryptedFrom: null };
     const { current } = await decrypt(connection, state.computer.dn, 'password', false);
-    return decrypted(current, record.expires, LAPS_ATTRIBUTES.encryptedPassword);
+    return decrypted(current, record.expires, { what: 'password', current: true });
   };
 
   const decryptHistory = async (
@@ -187,7 +188,7 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
         'not-found',
         `The password history of ${state.computer.name} no longer holds the password of ${updated}: open History again.`,
       );
-    return decrypted(entry, null, `${HISTORY_ATTRIBUTE[target]} (entry of ${updated})`);
+    return decrypted(entry, null, { what: target, current: false, history: { entryOf: updated } });
   };
 
   const handlers: ConsoleHandlers = {
@@ -314,10 +315,7 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
           windowsLaps: lapsTime(state.windowsLapsExpires),
           legacy: lapsTime(state.legacyExpires),
         },
-        // On a DC, msLAPS-PasswordExpirationTime is the DSRM password's: not a hidden one.
-        hiddenSources: state.hiddenSources.filter(
-          (hidden) => !(hidden === 'windows-laps' && state.dsrm !== null),
-        ),
+        hiddenSources: [...state.hiddenSources],
         isDomainController: state.isDomainController,
         dsrm: state.dsrm && {
           updated: lapsTime(state.dsrm.updated),
@@ -330,10 +328,11 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
       const connection = connections.get(input.connectionId, caller.windowKey);
       const state = await readState(connection, input.dn);
       const chosen = await currentPassword(connection, state, input);
-      // Audited before it leaves main; a log that cannot record it refuses the reveal.
-      await auditAction(connection, 'reveal', state.computer, {
+      // Audited before it leaves main; a log that cannot record it refuses the reveal. A password
+      // shown after decryption is a "decrypt", as lapsctl get records it.
+      await auditAction(connection, chosen.decryptedFrom ? 'decrypt' : 'reveal', state.computer, {
         source: chosen.source,
-        detail: chosen.decryptedFrom && `decrypted ${chosen.decryptedFrom}`,
+        detail: chosen.decryptedFrom && decryptDetail(chosen.decryptedFrom),
       });
       return {
         computer: state.computer.name,
@@ -358,7 +357,7 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
       const { clipboardClearSeconds } = await context.settings.get();
       await auditAction(connection, 'copy', state.computer, {
         source: chosen.source,
-        detail: chosen.decryptedFrom && `decrypted ${chosen.decryptedFrom}`,
+        detail: chosen.decryptedFrom && decryptDetail(chosen.decryptedFrom),
       });
       const clearsAt = await clipboard.place(chosen.password, clipboardClearSeconds * 1000, now());
       return {
@@ -376,7 +375,11 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
       const history = await decryptHistory(connection, state, input.target);
       await auditAction(connection, 'decrypt', state.computer, {
         source: 'windows-laps-encrypted',
-        detail: `decrypted ${HISTORY_ATTRIBUTE[input.target]} (${history.length} ${history.length === 1 ? 'entry' : 'entries'})`,
+        detail: decryptDetail({
+          what: input.target,
+          current: false,
+          history: { entries: history.length },
+        }),
       });
       return {
         computer: state.computer.name,
@@ -465,19 +468,14 @@ interface ChosenPassword {
   readonly password: string;
   readonly updated: FileTimeValue | null;
   readonly expires: FileTimeValue | null;
-  /** For the audit record; null for a clear-text password. */
-  readonly decryptedFrom: string | null;
+  /** What was decrypted, for the audit record; null for a clear-text password. */
+  readonly decryptedFrom: DecryptDetailInput | null;
 }
-
-const HISTORY_ATTRIBUTE: Readonly<Record<DecryptTarget, string>> = {
-  password: LAPS_ATTRIBUTES.encryptedPasswordHistory,
-  dsrm: LAPS_ATTRIBUTES.encryptedDsrmPasswordHistory,
-};
 
 function decrypted(
   payload: LapsPasswordPayload,
   expires: FileTimeValue | null,
-  decryptedFrom: string,
+  decryptedFrom: DecryptDetailInput,
 ): ChosenPassword {
   return {
     source: 'windows-laps-encrypted',

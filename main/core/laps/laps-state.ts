@@ -54,7 +54,8 @@ export interface ComputerLapsState {
   readonly legacyExpires: FileTimeValue | null;
   /**
    * Flavours whose expiration is visible (it is not confidential) while the password is not:
-   * the password exists, but the reader lacks the right to read it.
+   * the password exists, but the reader lacks the right to read it. Not 'windows-laps' on a DC
+   * whose DSRM password is visible: the expiration is then the DSRM password's.
    */
   readonly hiddenSources: readonly ('windows-laps' | 'legacy')[];
   /** userAccountControl has SERVER_TRUST_ACCOUNT: the object is a domain controller. */
@@ -128,24 +129,29 @@ export function readLapsState(entry: Entry): ComputerLapsState {
     });
   }
 
+  const uac = Number(text(entry, 'userAccountControl') ?? '0');
+  const isDomainController = (uac & SERVER_TRUST_ACCOUNT) !== 0;
+  const dsrm = readEncrypted(
+    entry,
+    computer,
+    LAPS_ATTRIBUTES.encryptedDsrmPassword,
+    LAPS_ATTRIBUTES.encryptedDsrmPasswordHistory,
+  );
   const hiddenSources: ('windows-laps' | 'legacy')[] = [];
-  if (windowsLapsExpires !== null && clearText === null && encrypted === null)
+  // On a DC, Windows LAPS backs up the DSRM password, and msLAPS-PasswordExpirationTime is its
+  // expiration: with the DSRM password in sight, that is no hidden Windows LAPS password.
+  const expirationIsDsrms = isDomainController && dsrm !== null;
+  if (windowsLapsExpires !== null && clearText === null && encrypted === null && !expirationIsDsrms)
     hiddenSources.push('windows-laps');
   if (legacyExpires !== null && legacyPassword === null) hiddenSources.push('legacy');
-  const uac = Number(text(entry, 'userAccountControl') ?? '0');
   return {
     computer,
     records,
     windowsLapsExpires,
     legacyExpires,
     hiddenSources,
-    isDomainController: (uac & SERVER_TRUST_ACCOUNT) !== 0,
-    dsrm: readEncrypted(
-      entry,
-      computer,
-      LAPS_ATTRIBUTES.encryptedDsrmPassword,
-      LAPS_ATTRIBUTES.encryptedDsrmPasswordHistory,
-    ),
+    isDomainController,
+    dsrm,
   };
 }
 

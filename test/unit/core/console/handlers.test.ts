@@ -668,8 +668,8 @@ describe('encrypted passwords, their history and DSRM (decrypted in main, audite
     records: [],
     windowsLapsExpires: at('2026-12-30T00:00:00.000Z'),
     legacyExpires: null,
-    // As core reads a DC: the expiration is there, msLAPS-Password is not.
-    hiddenSources: ['windows-laps'],
+    // As core reads a DC whose DSRM password is visible: the expiration is that password's.
+    hiddenSources: [],
     isDomainController: true,
     dsrm: { ...encryption, historyCount: 1, updated: at('2026-11-21T00:00:00.000Z') },
   };
@@ -733,7 +733,7 @@ describe('encrypted passwords, their history and DSRM (decrypted in main, audite
     expect(read).toMatchObject({ isDomainController: false, dsrm: null });
     const dc = await loggedValue('computer.read', { connectionId, dn: DC_DN });
     expect(dc).toMatchObject({
-      // The expiration is the DSRM password's, not that of a password hidden from the reader.
+      // Core says the expiration is the DSRM password's: nothing is hidden from the reader.
       hiddenSources: [],
       isDomainController: true,
       dsrm: {
@@ -766,8 +766,8 @@ describe('encrypted passwords, their history and DSRM (decrypted in main, audite
       { dn: ENCRYPTED_DN, what: 'password', history: false },
     ]);
     expect(await auditLines()).toEqual([
-      ['reveal', 'windows-laps-encrypted', 'decrypted msLAPS-EncryptedPassword'],
-      ['copy', 'windows-laps-encrypted', 'decrypted msLAPS-EncryptedPassword'],
+      ['decrypt', 'windows-laps-encrypted', 'msLAPS-EncryptedPassword'],
+      ['copy', 'windows-laps-encrypted', 'msLAPS-EncryptedPassword'],
     ]);
     expect(await fileAuditLogReader(paths()).verify()).toMatchObject({ ok: true, records: 2 });
     expect(await readFile(paths().log, 'utf8')).not.toContain('Current-pw-1');
@@ -801,15 +801,11 @@ describe('encrypted passwords, their history and DSRM (decrypted in main, audite
     });
     expect(gone).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await auditLines()).toEqual([
-      [
-        'decrypt',
-        'windows-laps-encrypted',
-        'decrypted msLAPS-EncryptedPasswordHistory (2 entries)',
-      ],
+      ['decrypt', 'windows-laps-encrypted', 'msLAPS-EncryptedPasswordHistory (2 entries)'],
       [
         'copy',
         'windows-laps-encrypted',
-        'decrypted msLAPS-EncryptedPasswordHistory (entry of 2026-11-02T10:00:00.000Z)',
+        'msLAPS-EncryptedPasswordHistory (entry of 2026-11-02T10:00:00.000Z)',
       ],
     ]);
   });
@@ -837,13 +833,9 @@ describe('encrypted passwords, their history and DSRM (decrypted in main, audite
       { account: 'Administrator', password: 'Dsrm-pw-0', updated: '2026-10-21T00:00:00.000Z' },
     ]);
     expect(await auditLines()).toEqual([
-      ['reveal', 'windows-laps-encrypted', 'decrypted msLAPS-EncryptedDSRMPassword'],
-      ['copy', 'windows-laps-encrypted', 'decrypted msLAPS-EncryptedDSRMPassword'],
-      [
-        'decrypt',
-        'windows-laps-encrypted',
-        'decrypted msLAPS-EncryptedDSRMPasswordHistory (1 entry)',
-      ],
+      ['decrypt', 'windows-laps-encrypted', 'msLAPS-EncryptedDSRMPassword'],
+      ['copy', 'windows-laps-encrypted', 'msLAPS-EncryptedDSRMPassword'],
+      ['decrypt', 'windows-laps-encrypted', 'msLAPS-EncryptedDSRMPasswordHistory (1 entry)'],
     ]);
   });
 

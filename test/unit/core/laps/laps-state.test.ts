@@ -50,6 +50,24 @@ describe('readLapsState, encrypted values read without a key', () => {
     expect(state.dsrm?.updated?.kind).toBe('time');
   });
 
+  it("on a DC, the expiration is the DSRM password's when that is visible, else a hidden one", () => {
+    const dc = {
+      userAccountControl: String(0x2000 | 0x80000),
+      'msLAPS-PasswordExpirationTime': '134100000000000000',
+    };
+    const withDsrm = readLapsState(entry({ ...dc, 'msLAPS-EncryptedDSRMPassword': [value(0)] }));
+    expect(withDsrm.hiddenSources).toEqual([]);
+    expect(withDsrm.windowsLapsExpires?.kind).toBe('time');
+    // A reader who may not read the DSRM password sees only the expiration: something is hidden.
+    expect(readLapsState(entry(dc)).hiddenSources).toEqual(['windows-laps']);
+    // A member server's expiration without a password is a hidden Windows LAPS password.
+    expect(
+      readLapsState(
+        entry({ ...dc, userAccountControl: '4096', 'msLAPS-EncryptedDSRMPassword': [value(0)] }),
+      ).hiddenSources,
+    ).toEqual(['windows-laps']);
+  });
+
   it('reports a corrupt blob behind a good header as malformed, naming the attribute', () => {
     const bad = Buffer.from(value(0));
     bad[20] = (bad[20] ?? 0) ^ 0xff;
