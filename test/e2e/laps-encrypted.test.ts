@@ -165,6 +165,19 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
           .textContent(),
       ).resolves.toBe(newest.password);
       await screenshot(page, `encrypted-history-${scheme}`);
+      // A 30-character password sits on one line in that cell, without scrolling.
+      const fit = await view
+        .getByRole('textbox', { name: `Password of ${formatted(newest.updated)}`, exact: true })
+        .evaluate((shown) => {
+          const long = shown.cloneNode(false) as HTMLElement;
+          long.textContent = 'W@m9'.repeat(7) + 'Wm';
+          shown.after(long);
+          const one = { height: shown.clientHeight, scrolls: long.scrollWidth > long.clientWidth };
+          const result = { ...one, longHeight: long.clientHeight };
+          long.remove();
+          return result;
+        });
+      expect(fit).toEqual({ height: fit.height, scrolls: false, longHeight: fit.height });
       await view
         .getByRole('button', { name: `Copy the password of ${formatted(second.updated)}` })
         .click();

@@ -29,12 +29,14 @@ import { MaskedPassword, RevealedPassword } from './PasswordDisplay.js';
 import type { OnPermissionProblem } from './PasswordSection.js';
 
 const useStyles = makeStyles({
-  surface: { width: '820px', maxWidth: 'calc(100vw - 48px)' },
+  // Wide enough for a 30-character password on one line at the compact size (about 380px with
+  // its padding) beside the other columns; a narrower window scrolls the password instead.
+  surface: { width: '1020px', maxWidth: 'calc(100vw - 48px)' },
   content: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   // The table lays out its columns at fixed widths: the password gets what the others leave.
   updated: { width: '190px' },
   account: { width: '140px' },
-  actions: { width: '130px' },
+  actions: { width: '150px' },
   buttons: { display: 'flex', gap: tokens.spacingHorizontalS },
 });
 

@@ -24,9 +24,13 @@ const useStyles = makeStyles({
     lineHeight: '26px',
     padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`,
     margin: `${tokens.spacingVerticalXS} 0`,
+    // One line in a table cell: a password longer than the column scrolls, never wraps.
+    whiteSpace: 'nowrap',
+    overflowWrap: 'normal',
+    overflowX: 'auto',
   },
-  // The mask is 16 dots whatever the password: never worth a second line.
-  maskedCompact: { whiteSpace: 'nowrap', overflow: 'hidden', letterSpacing: '0' },
+  // The mask is 16 dots whatever the password: nothing to scroll.
+  maskedCompact: { overflow: 'hidden', letterSpacing: '0' },
   // Palette foregrounds are themed: each keeps its contrast in light and dark.
   upper: { color: tokens.colorPaletteBlueForeground2 },
   lower: { color: tokens.colorNeutralForeground1 },
