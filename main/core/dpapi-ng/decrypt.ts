@@ -1,4 +1,11 @@
-import { createDecipheriv, createDiffieHellman, createECDH, createHash } from 'node:crypto';
+import {
+  createDecipheriv,
+  createDiffieHellman,
+  createECDH,
+  createHash,
+  type DiffieHellman,
+  type ECDH,
+} from 'node:crypto';
 import { MalformedDataError, NotAuthorizedToDecryptError } from '../errors/laps-error.js';
 import { parseDpapiNgBlob, type DpapiNgBlob } from './blob.js';
 import { malformed } from './der.js';
@@ -11,6 +18,8 @@ import {
   parseDhParameters,
   parseSecretAgreementAlgorithm,
   targetSecurityDescriptor,
+  type DhParameters,
+  type GroupKeyEnvelope,
   type KeyIdentifier,
   type KeyInfo,
   type SecretAgreementAlgorithm,
@@ -72,43 +81,116 @@ export function deriveKek(
 ): Uint8Array {
   const info = keyIdentifier.keyInfo;
   if (info.kind === 'nonce') return kdsKdf(hash, l2Key, info.raw, 32);
-  const { secretAgreement, privateKeyBits } = group;
-  if (!Number.isInteger(privateKeyBits) || privateKeyBits <= 0 || privateKeyBits > 8192) {
-    throw malformed(`the private key length ${privateKeyBits} is out of range`);
-  }
-  const trustedGroup = info.kind === 'dh' && checkDhGroup(info, group);
-  const privateKey = Buffer.from(
-    kdsKdf(hash, l2Key, utf16z(secretAgreement), Math.ceil(privateKeyBits / 8)),
-  );
-  let shared: Buffer;
-  let secretHash: string;
-  try {
-    if (info.kind === 'dh') {
-      if (secretAgreement !== 'DH')
-        throw malformed('the blob holds a DH key but the root key is not DH');
-      shared = leftPad(dhSharedSecret(info, privateKey, trustedGroup), info.keyLength);
-      secretHash = 'sha256';
-    } else {
-      if (secretAgreement === 'DH')
-        throw malformed('the blob holds an EC key but the root key is DH');
-      const curve = EC_CURVES[secretAgreement];
-      if (curve.curve !== info.curve)
-        throw malformed(`the blob holds a ${info.curve} key, the root key is ${curve.curve}`);
-      const ecdh = createECDH(curve.node);
-      ecdh.setPrivateKey(privateKey);
-      shared = leftPad(
-        ecdh.computeSecret(Buffer.concat([Buffer.of(4), info.x, info.y])),
-        curve.keyLength,
-      );
-      secretHash = curve.hash;
+  return new GroupPrivateKey(hash, l2Key, group).kek(info);
+}
+
+/**
+ * The group's private key for one (L0, L1, L2), derived from its L2 seed key, made ready for the
+ * secret agreement with any number of blobs' public keys: a decryptor that keeps it (see
+ * decryptWithGroupKeyDetailed) pays the key derivation, the DH group check and OpenSSL's key
+ * setup once per group key instead of once per blob. For ECDH, setPrivateKey computes the public
+ * key too, a scalar multiplication as dear as the agreement itself.
+ */
+class GroupPrivateKey {
+  readonly #hash: KdfHash;
+  readonly #group: KeyGroup;
+  readonly #privateKey: Buffer;
+  /** Made at the first agreement that needs them. */
+  #dhGroup: DhParameters | undefined;
+  #dh: DiffieHellman | undefined;
+  #ecdh: ECDH | undefined;
+
+  constructor(hash: KdfHash, l2Key: Uint8Array, group: KeyGroup) {
+    const { secretAgreement, privateKeyBits } = group;
+    if (!Number.isInteger(privateKeyBits) || privateKeyBits <= 0 || privateKeyBits > 8192) {
+      throw malformed(`the private key length ${privateKeyBits} is out of range`);
     }
-  } catch (error) {
-    if (error instanceof MalformedDataError) throw error;
-    throw malformed('the public key in the blob is not usable');
+    this.#hash = hash;
+    this.#group = group;
+    this.#privateKey = Buffer.from(
+      kdsKdf(hash, l2Key, utf16z(secretAgreement), Math.ceil(privateKeyBits / 8)),
+    );
   }
-  const counter = Buffer.of(0, 0, 0, 1);
-  const secret = createHash(secretHash).update(counter).update(shared).update(OTHER_INFO).digest();
-  return kdsKdf(hash, secret, KDS_PUBLIC_KEY, 32);
+
+  /** The key-encryption key for a blob whose key identifier holds the public key `info`. */
+  kek(info: Exclude<KeyInfo, { kind: 'nonce' }>): Uint8Array {
+    const { secretAgreement } = this.#group;
+    let shared: Buffer;
+    let secretHash: string;
+    try {
+      if (info.kind === 'dh') {
+        const trusted = this.#trustedDh(info);
+        if (secretAgreement !== 'DH')
+          throw malformed('the blob holds a DH key but the root key is not DH');
+        shared = leftPad(
+          trusted
+            ? trusted.computeSecret(Buffer.from(info.y))
+            : untrustedDhSecret(info, this.#privateKey),
+          info.keyLength,
+        );
+        secretHash = 'sha256';
+      } else {
+        if (secretAgreement === 'DH')
+          throw malformed('the blob holds an EC key but the root key is DH');
+        const curve = EC_CURVES[secretAgreement];
+        if (curve.curve !== info.curve)
+          throw malformed(`the blob holds a ${info.curve} key, the root key is ${curve.curve}`);
+        if (!this.#ecdh) {
+          const ecdh = createECDH(curve.node);
+          ecdh.setPrivateKey(this.#privateKey);
+          this.#ecdh = ecdh;
+        }
+        shared = leftPad(
+          this.#ecdh.computeSecret(Buffer.concat([Buffer.of(4), info.x, info.y])),
+          curve.keyLength,
+        );
+        secretHash = curve.hash;
+      }
+    } catch (error) {
+      if (error instanceof MalformedDataError) throw error;
+      throw malformed('the public key in the blob is not usable');
+    }
+    const counter = Buffer.of(0, 0, 0, 1);
+    const secret = createHash(secretHash)
+      .update(counter)
+      .update(shared)
+      .update(OTHER_INFO)
+      .digest();
+    return kdsKdf(this.#hash, secret, KDS_PUBLIC_KEY, 32);
+  }
+
+  /**
+   * Checks that the blob's DH public key is in the root key's group (p and g from the key,
+   * 1 < y < p - 1) and returns the OpenSSL object for the group, or null when the root key holds
+   * no parameters to vouch for it. The root key's parameters are parsed, and its group checked
+   * and set up in OpenSSL, once, at the first blob; each blob's p and g are compared with them
+   * (before anything is set up from them) and its y checked.
+   */
+  #trustedDh(info: Extract<KeyInfo, { kind: 'dh' }>): DiffieHellman | null {
+    if (info.keyLength * 8 !== this.#group.publicKeyBits)
+      throw malformed('the DH key length does not match the root key');
+    const params = this.#group.secretAgreementParameters;
+    if (params.length === 0) {
+      checkDhGroup(info.p, info.g, info.keyLength);
+    } else {
+      this.#dhGroup ??= parseDhParameters(params);
+      const { p, g } = this.#dhGroup;
+      if (Buffer.compare(p, info.p) !== 0 || Buffer.compare(g, info.g) !== 0)
+        throw malformed("the DH group in the blob is not the root key's");
+    }
+    const y = big(info.y);
+    if (y <= 1n || y >= big(info.p) - 1n) throw malformed('the DH public key is out of range');
+    if (params.length === 0) return null;
+    if (!this.#dh) {
+      // Only now, the blob's group being the root key's: OpenSSL validates the group here,
+      // ~100 ms for a hostile generator, and checkDhGroup rules out the cheap nonsense first.
+      checkDhGroup(info.p, info.g, info.keyLength);
+      const dh = createDiffieHellman(Buffer.from(info.p), Buffer.from(info.g));
+      dh.setPrivateKey(this.#privateKey);
+      this.#dh = dh;
+    }
+    return this.#dh;
+  }
 }
 
 /** What the root key (or the group key envelope) says about its secret agreement. */
@@ -121,45 +203,25 @@ export interface KeyGroup {
   readonly secretAgreementParameters: Uint8Array;
 }
 
-/**
- * The DH public key in a blob must be in the root key's group: p and g from the key, 1 < y < p - 1.
- * Returns whether the group is the root key's own (false when the root key holds no parameters).
- */
-function checkDhGroup(info: Extract<KeyInfo, { kind: 'dh' }>, group: KeyGroup): boolean {
-  if (info.keyLength * 8 !== group.publicKeyBits)
-    throw malformed('the DH key length does not match the root key');
-  if (group.secretAgreementParameters.length > 0) {
-    const params = parseDhParameters(group.secretAgreementParameters);
-    if (!Buffer.from(params.p).equals(info.p) || !Buffer.from(params.g).equals(info.g)) {
-      throw malformed("the DH group in the blob is not the root key's");
-    }
-  }
-  const p = BigInt(`0x${Buffer.from(info.p).toString('hex')}`);
-  const g = BigInt(`0x${Buffer.from(info.g).toString('hex')}`);
-  const y = BigInt(`0x${Buffer.from(info.y).toString('hex')}`);
-  if ((p & 1n) === 0n || p >> BigInt(info.keyLength * 8 - 1) !== 1n)
+/** A DH group must have a full-length odd prime and 1 < g < p - 1. */
+function checkDhGroup(pBytes: Uint8Array, gBytes: Uint8Array, keyLength: number): void {
+  const p = big(pBytes);
+  const g = big(gBytes);
+  if ((p & 1n) === 0n || p >> BigInt(keyLength * 8 - 1) !== 1n)
     throw malformed('the DH prime is not a full-length odd number');
-  if (g <= 1n || g >= p - 1n || y <= 1n || y >= p - 1n)
-    throw malformed('the DH public key is out of range');
-  return group.secretAgreementParameters.length > 0;
+  if (g <= 1n || g >= p - 1n) throw malformed('the DH public key is out of range');
+}
+
+function big(bytes: Uint8Array): bigint {
+  return BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
 }
 
 /**
- * y^x mod p. OpenSSL (createDiffieHellman) validates the group first, which takes ~100 ms for a
- * hostile generator, so only a group the root key vouches for goes there; any other is computed
- * with BigInt (a few ms for 2048 bits, bounded by the 8192-bit key length limit).
+ * y^x mod p in a group the root key does not vouch for, computed with BigInt (a few ms for 2048
+ * bits, bounded by the 8192-bit key length limit): OpenSSL (createDiffieHellman) would validate
+ * the group first, which takes ~100 ms for a hostile generator.
  */
-function dhSharedSecret(
-  info: Extract<KeyInfo, { kind: 'dh' }>,
-  privateKey: Buffer,
-  trustedGroup: boolean,
-): Buffer {
-  if (trustedGroup) {
-    const dh = createDiffieHellman(Buffer.from(info.p), Buffer.from(info.g));
-    dh.setPrivateKey(privateKey);
-    return dh.computeSecret(Buffer.from(info.y));
-  }
-  const big = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+function untrustedDhSecret(info: Extract<KeyInfo, { kind: 'dh' }>, privateKey: Buffer): Buffer {
   const p = big(info.p);
   let base = big(info.y) % p;
   let exponent = big(privateKey);
@@ -258,8 +320,42 @@ export function decryptWithGroupKeyDetailed(
   groupKeyEnvelope: Uint8Array,
 ): DpapiNgDecryption {
   const blob = parseDpapiNgBlob(data);
-  const keyIdentifier = parseKeyIdentifier(blob.keyIdentifier);
-  const envelope = parseGroupKeyEnvelope(groupKeyEnvelope);
+  return decryptParsedWithGroupKey(blob, parseKeyIdentifier(blob.keyIdentifier), groupKeyEnvelope);
+}
+
+export function decryptWithGroupKey(data: Uint8Array, groupKeyEnvelope: Uint8Array): Uint8Array {
+  return decryptWithGroupKeyDetailed(data, groupKeyEnvelope).plaintext;
+}
+
+/** What one group key envelope has given so far: its parsed form and its keys, by L0,L1,L2. */
+interface EnvelopeMemo {
+  readonly envelope: GroupKeyEnvelope;
+  readonly keys: Map<string, { readonly l2Key: Uint8Array; group?: GroupPrivateKey }>;
+}
+
+/**
+ * Keyed by the envelope's bytes object, which CachedGroupKeySource keeps and hands out again for
+ * every blob of the group: warm decrypts then neither parse the envelope again, nor walk the seed
+ * tree down to the blob's key (up to 63 HMACs), nor derive and set up its private key; they pay
+ * the secret agreement with the blob's own public key and the symmetric work only. Weak, so the
+ * derived keys live exactly as long as the cache holds the envelope (a caller that passes fresh
+ * bytes each time gets a fresh memo), and no secret is ever a map key. Envelope bytes must not be
+ * changed in place after a decrypt (nothing here does).
+ */
+const ENVELOPES = new WeakMap<Uint8Array, EnvelopeMemo>();
+
+/** decryptWithGroupKeyDetailed for a blob the caller has parsed already. */
+export function decryptParsedWithGroupKey(
+  blob: DpapiNgBlob,
+  keyIdentifier: KeyIdentifier,
+  groupKeyEnvelope: Uint8Array,
+): DpapiNgDecryption {
+  let memo = ENVELOPES.get(groupKeyEnvelope);
+  if (!memo) {
+    memo = { envelope: parseGroupKeyEnvelope(groupKeyEnvelope), keys: new Map() };
+    ENVELOPES.set(groupKeyEnvelope, memo);
+  }
+  const { envelope } = memo;
   if ((envelope.flags & 1) !== 0) {
     throw new NotAuthorizedToDecryptError(
       'The key service gave only a public key: this account is not an authorized decryptor of the password.',
@@ -271,16 +367,28 @@ export function decryptWithGroupKeyDetailed(
     );
   }
   const { l0, l1, l2 } = keyIdentifier;
-  const l2Key = l2FromEnvelope(envelope, l0, l1, l2);
-  const kek = deriveKek(envelope.kdfHash, l2Key, keyIdentifier, {
+  const index = `${l0},${l1},${l2}`;
+  let key = memo.keys.get(index);
+  if (!key) {
+    key = { l2Key: l2FromEnvelope(envelope, l0, l1, l2) };
+    memo.keys.set(index, key);
+  }
+  const info = keyIdentifier.keyInfo;
+  let kek: Uint8Array;
+  if (info.kind === 'nonce') {
+    kek = kdsKdf(envelope.kdfHash, key.l2Key, info.raw, 32);
+  } else {
+    key.group ??= new GroupPrivateKey(envelope.kdfHash, key.l2Key, keyGroupOf(envelope));
+    kek = key.group.kek(info);
+  }
+  return finish(blob, keyIdentifier, key.l2Key, kek);
+}
+
+function keyGroupOf(envelope: GroupKeyEnvelope): KeyGroup {
+  return {
     secretAgreement: envelope.secretAgreementAlgorithm,
     privateKeyBits: envelope.privateKeyLength,
     publicKeyBits: envelope.publicKeyLength,
     secretAgreementParameters: envelope.secretAgreementParameters,
-  });
-  return finish(blob, keyIdentifier, l2Key, kek);
-}
-
-export function decryptWithGroupKey(data: Uint8Array, groupKeyEnvelope: Uint8Array): Uint8Array {
-  return decryptWithGroupKeyDetailed(data, groupKeyEnvelope).plaintext;
+  };
 }

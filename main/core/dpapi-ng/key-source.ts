@@ -8,6 +8,7 @@ import { readKdsRootKeys } from '../directory/kds-root-keys.js';
 import {
   AuthenticationError,
   DcUnreachableError,
+  LapsError,
   NotAuthorizedToDecryptError,
   UsageError,
 } from '../errors/laps-error.js';
@@ -18,7 +19,11 @@ import type { NtlmCredentials } from '../rpc/ntlm.js';
 import type { KdsRootKey } from './decrypt.js';
 import { parseGroupKeyEnvelope, type GroupKeyEnvelope } from './gkdi.js';
 import { envelopeFromRootKey } from './root-key-envelope.js';
-import { canUnprotectWithWindows, unprotectWithWindows } from './windows-native.js';
+import {
+  canUnprotectWithWindows,
+  unprotectWithWindows,
+  WindowsNativeUnavailableError,
+} from './windows-native.js';
 
 /** The key a blob names: its root key, its target security descriptor and its L0/L1/L2 index. */
 export interface GroupKeyRequest {
@@ -241,11 +246,37 @@ export function ntlmCredentialsOf(
     : { domain: '', user: profile.user, password };
 }
 
-function windowsKeySource(): GroupKeySource {
+/**
+ * Windows-native decryption could not load (koffi's binary or ncrypt.dll) for a Kerberos profile
+ * on Windows. The key service is no fallback there: GetKey would have to sign in over RPC with
+ * Kerberos, which is not built. So the message says which configuration does work.
+ */
+export class WindowsDecryptUnavailableError extends LapsError {
+  constructor(cause: WindowsNativeUnavailableError) {
+    super(
+      'usage',
+      `Windows could not decrypt the password here (${cause.message.replace(/\.$/, '')}), and the key service (MS-GKDI) cannot be asked instead for a Kerberos profile, as Kerberos sign-in for RPC is not built yet: use a simple-bind profile (--auth simple --user USER --password-file FILE) so GetKey signs in with NTLM, or, as a Domain Admin, add --decrypt-with root-key.`,
+      { cause },
+    );
+  }
+}
+
+/** Windows decrypts whole blobs as the signed-in user; `unprotect` is a parameter for tests. */
+export function windowsKeySource(
+  unprotect: (blob: Uint8Array) => Promise<Uint8Array> = unprotectWithWindows,
+): GroupKeySource {
   return {
     getGroupKey: () =>
       Promise.reject(new Error('Windows decrypts whole blobs: no group key is asked for.')),
-    unprotect: unprotectWithWindows,
+    unprotect: async (blob) => {
+      try {
+        return await unprotect(blob);
+      } catch (error) {
+        if (error instanceof WindowsNativeUnavailableError)
+          throw new WindowsDecryptUnavailableError(error);
+        throw error;
+      }
+    },
     close: () => undefined,
   };
 }

@@ -8,7 +8,10 @@ import {
   ntlmCredentialsOf,
   rootKeySource,
   type GroupKeyRequest,
+  windowsKeySource,
+  WindowsDecryptUnavailableError,
 } from '../../../../main/core/dpapi-ng/key-source.js';
+import { WindowsNativeUnavailableError } from '../../../../main/core/dpapi-ng/windows-native.js';
 import { decryptLapsBlob, splitLapsEncryptedValue } from '../../../../main/core/dpapi-ng/laps.js';
 import { targetSecurityDescriptor } from '../../../../main/core/dpapi-ng/gkdi.js';
 import {
@@ -156,6 +159,26 @@ describe('createGroupKeySource', () => {
       dcHost: 'dc1',
     };
     expect(onPlatform('win32', () => createGroupKeySource(simple)).unprotect).toBeUndefined();
+  });
+
+  it('says what to do when Windows-native decryption cannot load for a Kerberos profile', async () => {
+    const failing = windowsKeySource(() =>
+      Promise.reject(new WindowsNativeUnavailableError('koffi did not load.')),
+    );
+    const error: unknown = await failing.unprotect?.(Uint8Array.of(0x30)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WindowsDecryptUnavailableError);
+    const typed = error as WindowsDecryptUnavailableError;
+    expect(typed.code).toBe('usage');
+    expect(typed.message).toContain('koffi did not load');
+    expect(typed.message).toContain('--auth simple');
+    expect(typed.message).toContain('--decrypt-with root-key');
+    expect(typed.cause).toBeInstanceOf(WindowsNativeUnavailableError);
+    // Any other failure (a blob for another group, say) is Windows' own answer, passed on as is.
+    const other = new NotAuthorizedToDecryptError('not in the group');
+    const refusing = windowsKeySource(() => Promise.reject(other));
+    await expect(refusing.unprotect?.(Uint8Array.of(0x30))).rejects.toBe(other);
+    const working = windowsKeySource(() => Promise.resolve(Uint8Array.of(1)));
+    await expect(working.unprotect?.(Uint8Array.of(0x30))).resolves.toEqual(Uint8Array.of(1));
   });
 
   it('decryptLapsBlob hands the blob to a source that decrypts whole blobs', async () => {
