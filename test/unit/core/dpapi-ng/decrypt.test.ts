@@ -19,6 +19,8 @@ import {
   dpapiNgLapsVector,
   dsInternalsLapsVectorsFull,
 } from '../../../vectors.js';
+import { MalformedDataError } from '../../../../main/core/errors/laps-error.js';
+import { groupKeyEnvelope } from '../../../fixtures/gkdi-server/group-key.js';
 import { dsInternalsRootKey, hex, kdfVectorRootKey, toHex, dsVector } from './fixtures.js';
 
 describe('DSInternals msLAPS-EncryptedPassword with the KDS root key', () => {
@@ -117,5 +119,39 @@ describe('a DH root key without msKds-SecretAgreementParam', () => {
     expect(() => decryptWithRootKeyDetailed(changed, dsInternalsRootKey(v.kds_root_key))).toThrow(
       /not the root key's/,
     );
+  });
+});
+
+describe('a group key envelope used for many blobs (the warm path)', () => {
+  it('gives the same keys from its memo, and still checks every blob against the group', () => {
+    const v = dsVector(0);
+    const rootKey = dsInternalsRootKey(v.kds_root_key);
+    const { blob } = splitLapsEncryptedValue(hex(v.msLAPS_EncryptedPassword_hex));
+    const parsed = parseDpapiNgBlob(blob);
+    const id = parseKeyIdentifier(parsed.keyIdentifier);
+    // The last key of the blob's L0, as the cache keeps it: the blob's key is walked down to.
+    const envelope = groupKeyEnvelope({
+      rootKey,
+      targetSd: targetSecurityDescriptor(parsed.protectionSid),
+      l0: id.l0,
+      l1: 31,
+      l2: 31,
+      domain: id.domain,
+      forest: id.forest,
+      withPrivateKey: true,
+    });
+    const want = decryptWithRootKeyDetailed(blob, rootKey);
+    // A blob of the same key whose DH public key is out of range (y = 0).
+    if (id.keyInfo.kind !== 'dh') throw new Error('a DH vector was expected');
+    const hostile = new Uint8Array(blob);
+    const at = Buffer.from(hostile).indexOf(Buffer.from(id.keyInfo.y));
+    hostile.fill(0, at, at + id.keyInfo.y.length);
+    for (let round = 0; round < 3; round++) {
+      const result = decryptWithGroupKeyDetailed(blob, envelope);
+      expect(toHex(result.l2Key)).toBe(toHex(want.l2Key));
+      expect(toHex(result.kek)).toBe(toHex(want.kek));
+      expect(toHex(result.plaintext)).toBe(toHex(want.plaintext));
+      expect(() => decryptWithGroupKeyDetailed(hostile, envelope)).toThrowError(MalformedDataError);
+    }
   });
 });
