@@ -57,10 +57,12 @@ function utf16zString(bytes: Uint8Array, what: string): string {
 
 /** Formats a GUID from its 16 Windows-order bytes (Data1-3 little-endian). */
 export function guidToString(bytes: Uint8Array): string {
-  const hex = Buffer.from(bytes).toString('hex');
-  const le = (s: string): string => (s.match(/../g) ?? []).reverse().join('');
-  return `${le(hex.slice(0, 8))}-${le(hex.slice(8, 12))}-${le(hex.slice(12, 16))}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // Byte by byte from a table: every decrypt formats its blob's root key id.
+  const h = (order: readonly number[]): string => order.map((i) => HEX[bytes[i] ?? 0]).join('');
+  return `${h([3, 2, 1, 0])}-${h([5, 4])}-${h([7, 6])}-${h([8, 9])}-${h([10, 11, 12, 13, 14, 15])}`;
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function guidToBytes(guid: string): Uint8Array {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(guid)) {
