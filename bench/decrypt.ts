@@ -109,7 +109,11 @@ async function run(cases: readonly Case[]): Promise<Figure[]> {
     // The goal is asserted on every case: warm means the cache holds the envelope, and the core
     // keeps per cached envelope its parsed form, each L2 key it derived (so the walk down from
     // (L0, 31, 31) is paid once per key, not per blob) and the group's private key set up in
-    // OpenSSL (for ECDH, setPrivateKey's public-key multiplication is paid once too).
+    // OpenSSL (for ECDH, setPrivateKey's public-key multiplication is paid once too). What a warm
+    // decrypt still pays beside the agreement is fixed work, ~25-30 us on this class of machine:
+    // the AES key unwrap (~8), parsing the blob and its key identifier (~6), GCM (~3), the KEK's
+    // hash and KDF (~5), the cache lookup and its promise (~3-5). Beside P-256's ~0.1 ms
+    // multiplication that is close to the 1.3x line; the goal is asserted there all the same.
     figures.push(
       figure(
         `decrypt ${c.label}, warm key (${perSecond}/s)`,
