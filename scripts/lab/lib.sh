@@ -136,10 +136,19 @@ GKDI_PID_FILE=$LAB_DIR/gkdi-server.pid
 GKDI_LOG=$LAB_DIR/gkdi-server.log
 GKDI_MAIN=$REPO_DIR/test/fixtures/gkdi-server/main.ts
 
-# True if $1 is a live GKDI server of this repository (a pid file can be stale, its pid reused).
+# True if $1 is a live GKDI server of this lab, started from any checkout (a pid file can be
+# stale, its pid reused): its command line names the fixture and this lab's pid file.
 is_gkdi_pid() {
-  local pid=$1
+  local pid=$1 cmdline
   [[ $pid =~ ^[0-9]+$ ]] || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmdline == *"test/fixtures/gkdi-server/main.ts"*"--pid-file $GKDI_PID_FILE"* ]]
+}
+
+# True if the running GKDI server was started from this checkout.
+gkdi_from_here() {
+  local pid
+  pid=$(pid_from_file "$GKDI_PID_FILE") || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$GKDI_MAIN"
 }
 

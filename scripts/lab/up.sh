@@ -336,10 +336,16 @@ gkdi_listening() { gkdi_running && port_open "$GKDI_PORT"; }
 
 ensure_gkdi_server() {
   if gkdi_running; then
-    # Keep it unless its code (the fixture or the core it imports) changed since it started.
-    [[ -z $(find "$REPO_DIR/test/fixtures/gkdi-server" "$REPO_DIR/main/core" -name '*.ts' \
-      -newer "$GKDI_PID_FILE" -print -quit) ]] && return
-    log "the GKDI server's code changed since it started: restarting it"
+    # Keep it unless it runs another checkout's code, or its code (the fixture or the core it
+    # imports) changed since it started.
+    if ! gkdi_from_here; then
+      log "the GKDI server runs another checkout's code: restarting it from $REPO_DIR"
+    elif [[ -n $(find "$REPO_DIR/test/fixtures/gkdi-server" "$REPO_DIR/main/core" -name '*.ts' \
+      -newer "$GKDI_PID_FILE" -print -quit) ]]; then
+      log "the GKDI server's code changed since it started: restarting it"
+    else
+      return
+    fi
     stop_gkdi
   fi
   port_open "$GKDI_PORT" && die "127.0.0.1:$GKDI_PORT is in use by something that is not the lab's GKDI server"
