@@ -1,39 +1,23 @@
-import { readRecentAuditRecords } from '../../main/core/audit/audit-log.js';
-import { verifyAuditLog } from '../../main/core/audit/audit-verify.js';
 // The built renderer in Debian's Chromium, window.laps bridged to the test host, the real core
 // behind it and the Samba lab behind that.
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { readRecentAuditRecords } from '../../main/core/audit/audit-log.js';
+import { verifyAuditLog } from '../../main/core/audit/audit-verify.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/app/security-policy.js';
 import type { LapsApi } from '../../shared/ipc/api.js';
 import { CHANNELS } from '../../shared/ipc/channels.js';
-import { startTestHost, type TestHost } from '../fixtures/test-host/host.js';
 import { hostileInputs } from '../ipc-samples.js';
 import { requireLab, readSecret } from '../lab/lab-env.js';
-import { collectPageProblems, launchChromium, requireChromium, screenshot } from './browser.js';
+import { requireChromium, screenshot } from './browser.js';
+import { labProfile, setUpConsole } from './console-page.js';
 
 const lab = requireLab();
 const chromiumPath = requireChromium();
-const RENDERER_INDEX = join(import.meta.dirname, '..', '..', 'dist', 'renderer', 'index.html');
 
 describe.skipIf(!lab || !chromiumPath)('the console in Chromium, against the lab', () => {
   if (!lab || !chromiumPath) return;
-  let configDir: string;
-  let host!: TestHost;
-  let browser!: Browser;
-
-  const labProfile = {
-    server: lab.ldapsUrl,
-    ca: lab.caFile,
-    base: lab.baseDn,
-    auth: 'simple',
-    user: lab.users.administrator.upn,
-    passwordFile: lab.users.administrator.passwordFile,
-  };
   const expectedHits = lab.computers
     .filter((computer) =>
       [computer.name, computer.samAccountName, computer.dnsHostName].some((name) =>
@@ -42,46 +26,22 @@ describe.skipIf(!lab || !chromiumPath)('the console in Chromium, against the lab
     )
     .map((computer) => computer.name);
 
-  beforeAll(async () => {
-    if (!existsSync(RENDERER_INDEX))
-      throw new Error(`${RENDERER_INDEX} is missing: run 'npm run build' first.`);
-    configDir = await mkdtemp(join(tmpdir(), 'laps-console-e2e-'));
-    const wrongPasswordFile = join(configDir, 'wrong-password');
-    await writeFile(wrongPasswordFile, 'not-the-password', { mode: 0o600 });
-    await writeFile(
-      join(configDir, 'profiles.json'),
-      JSON.stringify({
-        profiles: {
-          lab: labProfile,
-          'lab-wrong-password': { ...labProfile, passwordFile: wrongPasswordFile },
-        },
-      }),
-    );
-    host = await startTestHost({ configDir });
-    browser = await launchChromium(chromiumPath);
+  const app = setUpConsole({
+    chromiumPath,
+    tempPrefix: 'laps-console-e2e-',
+    viewport: { width: 1280, height: 800 },
+    configure: (configDir) =>
+      writeFile(join(configDir, 'wrong-password'), 'not-the-password', { mode: 0o600 }),
+    profiles: (configDir) => {
+      const profile = labProfile(lab, 'administrator');
+      const wrongPasswordFile = join(configDir, 'wrong-password');
+      return {
+        lab: profile,
+        'lab-wrong-password': { ...profile, passwordFile: wrongPasswordFile },
+      };
+    },
   });
-
-  afterAll(async () => {
-    // Either may be missing when beforeAll failed half-way.
-    await (browser as Browser | undefined)?.close();
-    await (host as TestHost | undefined)?.close();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
-  });
-
-  async function openPage(colorScheme: 'light' | 'dark'): Promise<{
-    context: BrowserContext;
-    page: Page;
-    problems: string[];
-  }> {
-    const context = await browser.newContext({
-      colorScheme,
-      viewport: { width: 1280, height: 800 },
-    });
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    await page.goto(host.url);
-    return { context, page, problems };
-  }
+  const { openPage } = app;
 
   describe.each(['light', 'dark'] as const)('in the %s theme', (scheme) => {
     it('lists profiles, tests a connection, connects and finds computers', async () => {
@@ -151,7 +111,7 @@ describe.skipIf(!lab || !chromiumPath)('the console in Chromium, against the lab
     expect(outcome.saved).toMatchObject({ ok: true, value: { passwordSource: 'saved' } });
     expect(outcome.opened).toMatchObject({ ok: true, value: { profile: 'helpdesk-saved' } });
     expect(JSON.stringify(outcome.listed)).not.toContain(password);
-    const file = await readFile(join(configDir, 'profiles.json'), 'utf8');
+    const file = await readFile(join(app.configDir, 'profiles.json'), 'utf8');
     expect(file).toContain('helpdesk-saved');
     expect(file).not.toContain(password);
     await context.close();
@@ -182,20 +142,17 @@ describe.skipIf(!lab || !chromiumPath)('the console in Chromium, against the lab
     });
     expect(outcome.copy).toMatchObject({ ok: true, value: { source: 'windows-laps' } });
     expect(JSON.stringify(outcome.copy)).not.toContain(computer.windowsLaps.password);
-    const clipboard = (await (await fetch(`${host.origin}/__test__/clipboard`)).json()) as {
-      text: string;
-    };
-    expect(clipboard.text).toBe(computer.windowsLaps.password);
+    expect(await app.clipboardText()).toBe(computer.windowsLaps.password);
     // Recorded in the real hash-chained log, which still verifies, and holds no password.
-    const { records } = await readRecentAuditRecords(host.auditPaths, 100);
+    const { records } = await readRecentAuditRecords(app.host.auditPaths, 100);
     expect(records.map((record) => [record.action, record.dn])).toEqual(
       expect.arrayContaining([
         ['reveal', computer.dn],
         ['copy', computer.dn],
       ]),
     );
-    expect(await verifyAuditLog(host.auditPaths)).toMatchObject({ ok: true });
-    expect(await readFile(host.auditPaths.log, 'utf8')).not.toContain(
+    expect(await verifyAuditLog(app.host.auditPaths)).toMatchObject({ ok: true });
+    expect(await readFile(app.host.auditPaths.log, 'utf8')).not.toContain(
       computer.windowsLaps.password,
     );
     await context.close();
@@ -220,14 +177,14 @@ describe.skipIf(!lab || !chromiumPath)('the console in Chromium, against the lab
 
   describe('the host endpoint', () => {
     const post = (channel: string, body: string, headers: Record<string, string> = {}) =>
-      fetch(`${host.origin}/ipc/${channel}`, {
+      fetch(`${app.host.origin}/ipc/${channel}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: host.origin, ...headers },
+        headers: { 'Content-Type': 'application/json', Origin: app.host.origin, ...headers },
         body,
       });
 
     it('serves the renderer under the same Content-Security-Policy as Electron', async () => {
-      const response = await fetch(host.url);
+      const response = await fetch(app.host.url);
       expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     });
@@ -255,7 +212,9 @@ describe.skipIf(!lab || !chromiumPath)('the console in Chromium, against the lab
         await post('__proto__', '{}'),
         await post('constructor', '{}'),
         await post('%00', '{}'),
-        await fetch(`${host.origin}/ipc/profile.list`, { headers: { Origin: host.origin } }),
+        await fetch(`${app.host.origin}/ipc/profile.list`, {
+          headers: { Origin: app.host.origin },
+        }),
       ];
       for (const response of refusals)
         expect(await response.json()).toMatchObject({
@@ -270,12 +229,12 @@ describe.skipIf(!lab || !chromiumPath)('the console in Chromium, against the lab
     });
 
     it('refuses a request from a foreign origin, or from none', async () => {
-      for (const origin of ['http://evil.example', 'null', `${host.origin}.evil.example`]) {
+      for (const origin of ['http://evil.example', 'null', `${app.host.origin}.evil.example`]) {
         const response = await post('profile.list', '{}', { Origin: origin });
         expect(response.status).toBe(403);
         expect(await response.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       }
-      const noOrigin = await fetch(`${host.origin}/ipc/profile.list`, {
+      const noOrigin = await fetch(`${app.host.origin}/ipc/profile.list`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: '{}',
@@ -284,7 +243,7 @@ describe.skipIf(!lab || !chromiumPath)('the console in Chromium, against the lab
     });
 
     it('refuses a foreign page’s request in a real browser too', async () => {
-      const context = await browser.newContext();
+      const context = await app.browser.newContext();
       const page = await context.newPage();
       // Another origin: a data: page posting to the host, as a malicious site would.
       await page.goto('data:text/html,<title>elsewhere</title>');
@@ -299,7 +258,7 @@ describe.skipIf(!lab || !chromiumPath)('the console in Chromium, against the lab
         } catch {
           return 'blocked';
         }
-      }, `${host.origin}/ipc/profile.list`);
+      }, `${app.host.origin}/ipc/profile.list`);
       expect(status).not.toBe(200);
       await context.close();
     });

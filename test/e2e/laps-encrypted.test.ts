@@ -1,25 +1,19 @@
 // Encrypted passwords, their history and DSRM in the LAPS tab: the built renderer in Chromium,
 // the test host's real core, the Samba lab and its GKDI key service. The oracle is the seed's
 // expected.json; the audit log is the real one the host writes.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { fileAuditLogReader } from '../../main/core/console/audit-log-reader.js';
-import { startTestHost, type TestHost } from '../fixtures/test-host/host.js';
 import { requireLab, type LabComputer, type LabPlainPassword } from '../lab/lab-env.js';
-import { collectPageProblems, launchChromium, requireChromium, screenshot } from './browser.js';
+import { requireChromium, screenshot } from './browser.js';
+import { connect, labProfile, openComputer, setUpConsole } from './console-page.js';
 
 const lab = requireLab();
 const chromiumPath = requireChromium();
 
 describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in Chromium', () => {
   if (!lab || !chromiumPath) return;
-  let configDir: string;
-  let host!: TestHost;
-  let browser!: Browser;
-
   const encryptedWith = (predicate: (computer: LabComputer) => boolean, what: string) => {
     const found = lab.computers.find(
       (c) =>
@@ -45,69 +39,32 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
     return value;
   };
 
-  beforeAll(async () => {
-    configDir = await mkdtemp(join(tmpdir(), 'laps-console-e2e-encrypted-'));
-    const profile = (user: 'lapsadmin' | 'helpdesk') => ({
-      server: lab.ldapsUrl,
-      ca: lab.caFile,
-      base: lab.baseDn,
-      auth: 'simple',
-      user: lab.users[user].upn,
-      passwordFile: lab.users[user].passwordFile,
-      gkdiEndpoint: lab.gkdiEndpoint,
-    });
-    await writeFile(
-      join(configDir, 'profiles.json'),
-      JSON.stringify({
-        profiles: { 'lab-lapsadmin': profile('lapsadmin'), 'lab-helpdesk': profile('helpdesk') },
-      }),
-    );
-    host = await startTestHost({ configDir });
-    browser = await launchChromium(chromiumPath);
+  const app = setUpConsole({
+    chromiumPath,
+    tempPrefix: 'laps-console-e2e-encrypted-',
+    viewport: { width: 1280, height: 1000 },
+    profiles: () => {
+      const profile = (user: 'lapsadmin' | 'helpdesk') => ({
+        ...labProfile(lab, user),
+        gkdiEndpoint: lab.gkdiEndpoint,
+      });
+      return { 'lab-lapsadmin': profile('lapsadmin'), 'lab-helpdesk': profile('helpdesk') };
+    },
   });
-
-  afterAll(async () => {
-    await (browser as Browser | undefined)?.close();
-    await (host as TestHost | undefined)?.close();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
-  });
-
-  async function openPage(
-    scheme: 'light' | 'dark',
-  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({
-      colorScheme: scheme,
-      viewport: { width: 1280, height: 1000 },
-    });
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    await page.goto(host.url);
-    return { context, page, problems };
-  }
-
-  async function connect(page: Page, profile: string): Promise<void> {
-    const card = page.getByRole('listitem', { name: profile, exact: true });
-    await card.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByRole('heading', { name: 'Find a computer' }).waitFor();
-  }
-
-  async function openComputer(page: Page, name: string) {
-    const box = page.getByRole('searchbox', { name: 'Computer name' });
-    await box.fill(name);
-    await page.getByRole('cell', { name, exact: true }).waitFor();
-    await box.press('Enter');
-    const dialog = page.getByRole('dialog', { name: `${name} Properties` });
-    await dialog.getByText('Current LAPS password expiration').waitFor();
-    return dialog;
-  }
-
-  const clipboardText = async () =>
-    ((await (await fetch(`${host.origin}/__test__/clipboard`)).json()) as { text: string }).text;
+  const { openPage, clipboardText } = app;
 
   const formatted = (iso: string) =>
     new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
       new Date(iso),
     );
+  /** Shows a history entry in the history view; returns its field once it holds the password. */
+  const showEntry = async (view: Locator, entry: LabPlainPassword): Promise<Locator> => {
+    const when = formatted(entry.updated);
+    await view.getByRole('button', { name: `Show the password of ${when}` }).click();
+    const shown = view.getByRole('textbox', { name: `Password of ${when}`, exact: true });
+    await expect(shown.textContent()).resolves.toBe(entry.password);
+    return shown;
+  };
 
   describe.each(['light', 'dark'] as const)('in the %s theme', (scheme) => {
     it('decrypts an encrypted password as a LAPS Admins member, and lists its history', async () => {
@@ -156,27 +113,18 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
       const [newest, second] = history;
       if (!newest || !second) throw new Error('unreachable: two entries at least');
       expect(await page.content()).not.toContain(newest.password);
-      await view
-        .getByRole('button', { name: `Show the password of ${formatted(newest.updated)}` })
-        .click();
-      await expect(
-        view
-          .getByRole('textbox', { name: `Password of ${formatted(newest.updated)}`, exact: true })
-          .textContent(),
-      ).resolves.toBe(newest.password);
+      const newestField = await showEntry(view, newest);
       await screenshot(page, `encrypted-history-${scheme}`);
       // A 30-character password sits on one line in that cell, without scrolling.
-      const fit = await view
-        .getByRole('textbox', { name: `Password of ${formatted(newest.updated)}`, exact: true })
-        .evaluate((shown) => {
-          const long = shown.cloneNode(false) as HTMLElement;
-          long.textContent = 'W@m9'.repeat(7) + 'Wm';
-          shown.after(long);
-          const one = { height: shown.clientHeight, scrolls: long.scrollWidth > long.clientWidth };
-          const result = { ...one, longHeight: long.clientHeight };
-          long.remove();
-          return result;
-        });
+      const fit = await newestField.evaluate((field) => {
+        const long = field.cloneNode(false) as HTMLElement;
+        long.textContent = 'W@m9'.repeat(7) + 'Wm';
+        field.after(long);
+        const one = { height: field.clientHeight, scrolls: long.scrollWidth > long.clientWidth };
+        const result = { ...one, longHeight: long.clientHeight };
+        long.remove();
+        return result;
+      });
       expect(fit).toEqual({ height: fit.height, scrolls: false, longHeight: fit.height });
       await view
         .getByRole('button', { name: `Copy the password of ${formatted(second.updated)}` })
@@ -217,14 +165,7 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
       expect(await rows.count()).toBe(dsrm.history.length + 1);
       const [newest] = dsrm.history;
       if (!newest) throw new Error('the seed gave the DC no DSRM history');
-      await view
-        .getByRole('button', { name: `Show the password of ${formatted(newest.updated)}` })
-        .click();
-      await expect(
-        view
-          .getByRole('textbox', { name: `Password of ${formatted(newest.updated)}`, exact: true })
-          .textContent(),
-      ).resolves.toBe(newest.password);
+      await showEntry(view, newest);
       await screenshot(page, `dsrm-history-${scheme}`);
       await view.getByRole('button', { name: 'Close' }).click();
       await view.waitFor({ state: 'detached' });
@@ -311,7 +252,7 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
   });
 
   it('wrote every decrypt to the audit log, with the attribute and without a password', async () => {
-    const log = fileAuditLogReader(host.auditPaths);
+    const log = fileAuditLogReader(app.host.auditPaths);
     expect(await log.verify()).toMatchObject({ ok: true });
     const { records } = await log.recent(1000);
     const encryptedRecords = records.filter((record) => record.source === 'windows-laps-encrypted');
@@ -344,7 +285,7 @@ describe.skipIf(!lab || !chromiumPath)('encrypted passwords, history and DSRM in
       await screenshot(page, `audit-decrypts-${scheme}`);
       await context.close();
     }
-    const text = await readFile(host.auditPaths.log, 'utf8');
+    const text = await readFile(app.host.auditPaths.log, 'utf8');
     for (const secret of [
       plain(encrypted?.current).password,
       ...(encrypted?.history ?? []).map((entry) => entry.password),

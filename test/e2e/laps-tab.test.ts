@@ -1,15 +1,12 @@
 // The LAPS tab as a helpdesk user drives it: the built renderer in Chromium, the test host's
 // real core, the Samba lab. Every expiry this file changes is put back to the seeded value.
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHost, type TestHost } from '../fixtures/test-host/host.js';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { restoreSeededExpirations } from '../lab/lab-admin.js';
 import { requireLab, type LabComputer } from '../lab/lab-env.js';
-import { collectPageProblems, launchChromium, requireChromium, screenshot } from './browser.js';
+import { requireChromium, screenshot } from './browser.js';
+import { connect, labProfile, openComputer, setUpConsole } from './console-page.js';
 
 const lab = requireLab();
 const chromiumPath = requireChromium();
@@ -18,9 +15,6 @@ const CLIPBOARD_CLEAR_SECONDS = 5;
 
 describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the lab', () => {
   if (!lab || !chromiumPath) return;
-  let configDir: string;
-  let host!: TestHost;
-  let browser!: Browser;
   const touched = new Set<LabComputer>();
 
   const plain = (predicate: (computer: LabComputer) => boolean, what: string) => {
@@ -55,69 +49,18 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
   // Independent of the code under test: put the seeded expirations back with plain ldapts.
   const restoreExpirations = () => restoreSeededExpirations(lab, touched);
 
-  beforeAll(async () => {
-    configDir = await mkdtemp(join(tmpdir(), 'laps-console-e2e-tab-'));
-    const profile = (user: 'administrator' | 'helpdesk') => ({
-      server: lab.ldapsUrl,
-      ca: lab.caFile,
-      base: lab.baseDn,
-      auth: 'simple',
-      user: lab.users[user].upn,
-      passwordFile: lab.users[user].passwordFile,
-    });
-    await writeFile(
-      join(configDir, 'profiles.json'),
-      JSON.stringify({
-        profiles: { lab: profile('administrator'), 'lab-helpdesk': profile('helpdesk') },
-      }),
-    );
-    await writeFile(
-      join(configDir, 'settings.json'),
-      JSON.stringify({ clipboardClearSeconds: CLIPBOARD_CLEAR_SECONDS }),
-    );
-    host = await startTestHost({ configDir });
-    browser = await launchChromium(chromiumPath);
+  const app = setUpConsole({
+    chromiumPath,
+    tempPrefix: 'laps-console-e2e-tab-',
+    viewport: { width: 1280, height: 900 },
+    profiles: () => ({
+      lab: labProfile(lab, 'administrator'),
+      'lab-helpdesk': labProfile(lab, 'helpdesk'),
+    }),
+    settings: { clipboardClearSeconds: CLIPBOARD_CLEAR_SECONDS },
   });
-
-  afterAll(async () => {
-    await restoreExpirations();
-    await (browser as Browser | undefined)?.close();
-    await (host as TestHost | undefined)?.close();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
-  });
-
-  async function openPage(scheme: 'light' | 'dark'): Promise<{
-    context: BrowserContext;
-    page: Page;
-    problems: string[];
-  }> {
-    const context = await browser.newContext({
-      colorScheme: scheme,
-      viewport: { width: 1280, height: 900 },
-    });
-    const page = await context.newPage();
-    const problems = collectPageProblems(page);
-    await page.goto(host.url);
-    return { context, page, problems };
-  }
-
-  async function connect(page: Page, profile: string): Promise<void> {
-    const card = page.getByRole('listitem', { name: profile, exact: true });
-    await card.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByRole('heading', { name: 'Find a computer' }).waitFor();
-  }
-
-  async function openComputer(page: Page, name: string): Promise<void> {
-    const box = page.getByRole('searchbox', { name: 'Computer name' });
-    await box.fill(name);
-    await page.getByRole('cell', { name, exact: true }).waitFor();
-    await box.press('Enter');
-    await page.getByRole('dialog', { name: `${name} Properties` }).waitFor();
-    await page.getByText('Current LAPS password expiration').waitFor();
-  }
-
-  const clipboardText = async () =>
-    ((await (await fetch(`${host.origin}/__test__/clipboard`)).json()) as { text: string }).text;
+  const { openPage, clipboardText } = app;
+  afterAll(restoreExpirations);
 
   const bodyText = (page: Page) => page.locator('body').innerText();
 
@@ -126,8 +69,7 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
       const password = workstation.windowsLaps?.password ?? '';
       const { context, page, problems } = await openPage(scheme);
       await connect(page, 'lab');
-      await openComputer(page, workstation.name);
-      const dialog = page.getByRole('dialog', { name: `${workstation.name} Properties` });
+      const dialog = await openComputer(page, workstation.name);
       await expect(dialog.textContent()).resolves.toContain(workstation.windowsLaps?.account);
       // Never fetched on open.
       expect(await bodyText(page)).not.toContain(password);
@@ -196,8 +138,7 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
     async (scheme) => {
       const { context, page } = await openPage(scheme);
       await connect(page, 'lab');
-      await openComputer(page, both.name);
-      const dialog = page.getByRole('dialog', { name: `${both.name} Properties` });
+      const dialog = await openComputer(page, both.name);
       await dialog.getByRole('radio', { name: 'Legacy LAPS' }).check();
       await dialog.getByRole('button', { name: 'Show password' }).click();
       const shown = dialog.getByRole('textbox', {
@@ -229,8 +170,7 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
       const none = simplyNamed((c) => c.flavours.length === 0, 'computer without LAPS');
       const { context, page } = await openPage(scheme);
       await connect(page, 'lab');
-      await openComputer(page, encrypted.name);
-      let dialog = page.getByRole('dialog', { name: `${encrypted.name} Properties` });
+      let dialog = await openComputer(page, encrypted.name);
       // Decrypting is laps-encrypted.test.ts's; here: named as encrypted, and offered.
       await dialog.getByText(/^Encrypted — authorized decryptor: /).waitFor();
       expect(await dialog.getByRole('button', { name: 'Show password' }).isDisabled()).toBe(false);
@@ -238,8 +178,7 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
       await screenshot(page, `properties-encrypted-${scheme}`);
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
-      await openComputer(page, none.name);
-      dialog = page.getByRole('dialog', { name: `${none.name} Properties` });
+      dialog = await openComputer(page, none.name);
       await dialog
         .getByText('No LAPS password: this computer has no LAPS attribute set.')
         .waitFor();
@@ -254,8 +193,7 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
       touched.add(expiring);
       const { context, page } = await openPage(scheme);
       await connect(page, 'lab');
-      await openComputer(page, expiring.name);
-      const dialog = page.getByRole('dialog', { name: `${expiring.name} Properties` });
+      const dialog = await openComputer(page, expiring.name);
       const apply = dialog.getByRole('button', { name: 'Apply' });
       expect(await apply.isDisabled()).toBe(true);
       await dialog.getByLabel('New expiration date').fill('2031-06-15');
@@ -290,8 +228,7 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
     it('shows a helpdesk user outside its OU which right is missing', async () => {
       const { context, page } = await openPage(scheme);
       await connect(page, 'lab-helpdesk');
-      await openComputer(page, server.name);
-      const dialog = page.getByRole('dialog', { name: `${server.name} Properties` });
+      const dialog = await openComputer(page, server.name);
       await dialog.getByText('A LAPS password exists, but you may not read it').waitFor();
       await dialog.getByRole('button', { name: 'Show password' }).click();
       const permission = page.getByRole('dialog', { name: 'Permission needed' });
@@ -308,9 +245,9 @@ describe.skipIf(!lab || !chromiumPath)('the LAPS tab in Chromium, against the la
 
   it('goes from search to a copied password with the keyboard alone', async () => {
     const password = workstation.windowsLaps?.password ?? '';
-    await fetch(`${host.origin}/__test__/clipboard`, {
+    await fetch(`${app.host.origin}/__test__/clipboard`, {
       method: 'PUT',
-      headers: { 'Content-Type': 'application/json', Origin: host.origin },
+      headers: { 'Content-Type': 'application/json', Origin: app.host.origin },
       body: JSON.stringify({ text: '' }),
     });
     const { context, page } = await openPage('light');
