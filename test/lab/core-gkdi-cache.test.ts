@@ -6,7 +6,11 @@
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gkdiKeySource, PublicKeyOnlyError } from '../../main/core/dpapi-ng/key-source.js';
+import {
+  gkdiKeySource,
+  PublicKeyOnlyError,
+  type GroupKeySource,
+} from '../../main/core/dpapi-ng/key-source.js';
 import { decryptLapsBlob, splitLapsEncryptedValue } from '../../main/core/dpapi-ng/laps.js';
 import { targetSecurityDescriptor } from '../../main/core/dpapi-ng/gkdi.js';
 import { DcUnreachableError } from '../../main/core/errors/laps-error.js';
@@ -78,22 +82,22 @@ describe.skipIf(!lab)('group keys from the lab GKDI server, cached', () => {
       credentials: () => ({ user: lab.users[user].upn, domain: '', password: readSecret(user) }),
       timeoutMs: 10_000,
     });
+  const decrypt = (value: Buffer, keys: GroupKeySource) =>
+    decryptLapsBlob(splitLapsEncryptedValue(value).blob, keys);
+  const decryptAll = (keys: GroupKeySource) => values.map(({ value }) => decrypt(value, keys));
 
   it('decrypts a 13-value history with at most one GetKey per key group, then with none', async () => {
     const keys = source('lapsadmin');
     try {
       const before = server.getKeyCalls;
-      const plain = await Promise.all(
-        values.map(({ value }) => decryptLapsBlob(splitLapsEncryptedValue(value).blob, keys)),
-      );
+      const plain = await Promise.all(decryptAll(keys));
       expect(plain.map((p) => p.password)).toEqual(values.map((v) => v.password));
       const groups = new Set(values.map((v) => v.group)).size;
       expect(groups).toBeGreaterThan(3);
       const calls = server.getKeyCalls - before;
       expect(calls).toBeGreaterThanOrEqual(1);
       expect(calls).toBeLessThanOrEqual(groups);
-      for (const { value } of values)
-        await decryptLapsBlob(splitLapsEncryptedValue(value).blob, keys);
+      for (const { value } of values) await decrypt(value, keys);
       expect(server.getKeyCalls - before).toBe(calls);
     } finally {
       keys.close();
@@ -104,9 +108,7 @@ describe.skipIf(!lab)('group keys from the lab GKDI server, cached', () => {
     const keys = source('helpdesk');
     try {
       const before = server.getKeyCalls;
-      const results = await Promise.allSettled(
-        values.map(({ value }) => decryptLapsBlob(splitLapsEncryptedValue(value).blob, keys)),
-      );
+      const results = await Promise.allSettled(decryptAll(keys));
       for (const result of results) {
         expect(result.status).toBe('rejected');
         if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(PublicKeyOnlyError);
@@ -149,7 +151,7 @@ describe.skipIf(!lab)('group keys from the lab GKDI server, cached', () => {
       });
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const plain = await decryptLapsBlob(splitLapsEncryptedValue(newest.value).blob, keys);
+      const plain = await decrypt(newest.value, keys);
       expect(plain.password).toBe(newest.password);
       expect(server.getKeyCalls - before).toBe(2);
     } finally {
@@ -168,7 +170,7 @@ describe.skipIf(!lab)('group keys from the lab GKDI server, cached', () => {
     const [first] = values;
     if (!first) throw new Error('no values');
     try {
-      const attempt = decryptLapsBlob(splitLapsEncryptedValue(first.value).blob, keys);
+      const attempt = decrypt(first.value, keys);
       await expect(attempt).rejects.toThrow(DcUnreachableError);
       await expect(attempt).rejects.toThrow(/gkdi-endpoint/);
     } finally {
