@@ -1,4 +1,4 @@
-import { DerReader, TAG, decodeOid, decodeSmallInteger, malformed } from './der.js';
+import { DerReader, TAG, decodeSmallInteger, encodeOid, expectOid, malformed } from './der.js';
 
 /**
  * The DPAPI-NG protected blob NCryptProtectSecret writes: a CMS ContentInfo (RFC 5652 3) holding
@@ -20,12 +20,12 @@ export interface DpapiNgBlob {
   readonly encryptedContent: Uint8Array;
 }
 
-const OID_ENVELOPED_DATA = '1.2.840.113549.1.7.3';
-const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_PROTECTION_DESCRIPTOR_TYPE = '1.3.6.1.4.1.311.74.1';
-const OID_SID_PROTECTION_DESCRIPTOR = '1.3.6.1.4.1.311.74.1.1';
-const OID_AES256_WRAP = '2.16.840.1.101.3.4.1.45';
-const OID_AES256_GCM = '2.16.840.1.101.3.4.1.46';
+const OID_ENVELOPED_DATA = encodeOid('1.2.840.113549.1.7.3');
+const OID_DATA = encodeOid('1.2.840.113549.1.7.1');
+const OID_PROTECTION_DESCRIPTOR_TYPE = encodeOid('1.3.6.1.4.1.311.74.1');
+const OID_SID_PROTECTION_DESCRIPTOR = encodeOid('1.3.6.1.4.1.311.74.1.1');
+const OID_AES256_WRAP = encodeOid('2.16.840.1.101.3.4.1.45');
+const OID_AES256_GCM = encodeOid('2.16.840.1.101.3.4.1.46');
 
 const TAG_CONTEXT_0_CONSTRUCTED = 0xa0;
 const TAG_CONTEXT_0_PRIMITIVE = 0x80;
@@ -38,8 +38,12 @@ export function parseDpapiNgBlob(data: Uint8Array): DpapiNgBlob {
   const trailing = outer.rest();
 
   const ci = new DerReader(contentInfo.content);
-  const contentType = decodeOid(ci.read(TAG.OID, 'content type').content, 'content type');
-  if (contentType !== OID_ENVELOPED_DATA) throw malformed('the content is not EnvelopedData');
+  expectOid(
+    ci.read(TAG.OID, 'content type').content,
+    OID_ENVELOPED_DATA,
+    'content type',
+    'the content is not EnvelopedData',
+  );
   const explicit = new DerReader(ci.read(TAG_CONTEXT_0_CONSTRUCTED, 'content').content);
   ci.end('ContentInfo');
   const enveloped = new DerReader(explicit.read(TAG.SEQUENCE, 'EnvelopedData').content);
@@ -68,39 +72,43 @@ export function parseDpapiNgBlob(data: Uint8Array): DpapiNgBlob {
   kekid.readOptional(TAG.GENERALIZED_TIME, 'KEK date');
   const other = new DerReader(kekid.read(TAG.SEQUENCE, 'OtherKeyAttribute').content);
   kekid.end('KEKIdentifier');
-  const keyAttrId = decodeOid(other.read(TAG.OID, 'keyAttrId').content, 'keyAttrId');
-  if (keyAttrId !== OID_PROTECTION_DESCRIPTOR_TYPE)
-    throw malformed('the key attribute is not a protection descriptor');
+  expectOid(
+    other.read(TAG.OID, 'keyAttrId').content,
+    OID_PROTECTION_DESCRIPTOR_TYPE,
+    'keyAttrId',
+    'the key attribute is not a protection descriptor',
+  );
   const protectionSid = parseProtectionDescriptor(
     other.read(TAG.SEQUENCE, 'protection descriptor').content,
   );
   other.end('OtherKeyAttribute');
 
   const kea = new DerReader(kekri.read(TAG.SEQUENCE, 'keyEncryptionAlgorithm').content);
-  const keaOid = decodeOid(
+  expectOid(
     kea.read(TAG.OID, 'key encryption algorithm').content,
+    OID_AES256_WRAP,
     'key encryption algorithm',
+    'the key encryption algorithm is not AES-256 key wrap',
   );
-  if (keaOid !== OID_AES256_WRAP)
-    throw malformed('the key encryption algorithm is not AES-256 key wrap');
   const encryptedKey = kekri.read(TAG.OCTET_STRING, 'encryptedKey').content;
   kekri.end('KEKRecipientInfo');
   if (encryptedKey.length !== 40)
     throw malformed(`the wrapped key is ${encryptedKey.length} bytes, not 40`);
 
   // EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm, [0] encryptedContent OPTIONAL }
-  const eciType = decodeOid(
+  expectOid(
     eci.read(TAG.OID, 'encrypted content type').content,
+    OID_DATA,
     'encrypted content type',
+    'the encrypted content type is not id-data',
   );
-  if (eciType !== OID_DATA) throw malformed('the encrypted content type is not id-data');
   const cea = new DerReader(eci.read(TAG.SEQUENCE, 'content encryption algorithm').content);
-  const ceaOid = decodeOid(
+  expectOid(
     cea.read(TAG.OID, 'content encryption algorithm').content,
+    OID_AES256_GCM,
     'content encryption algorithm',
+    'the content encryption algorithm is not AES-256-GCM',
   );
-  if (ceaOid !== OID_AES256_GCM)
-    throw malformed('the content encryption algorithm is not AES-256-GCM');
   // GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen INTEGER DEFAULT 12 } (RFC 5084 3.2)
   const gcm = new DerReader(cea.read(TAG.SEQUENCE, 'GCM parameters').content);
   cea.end('content encryption algorithm');
@@ -127,30 +135,35 @@ export function parseDpapiNgBlob(data: Uint8Array): DpapiNgBlob {
  */
 function parseProtectionDescriptor(content: Uint8Array): string {
   const pd = new DerReader(content);
-  const type = decodeOid(
+  expectOid(
     pd.read(TAG.OID, 'protection descriptor type').content,
+    OID_SID_PROTECTION_DESCRIPTOR,
     'protection descriptor type',
+    'the protection descriptor is not a SID descriptor',
   );
-  if (type !== OID_SID_PROTECTION_DESCRIPTOR)
-    throw malformed('the protection descriptor is not a SID descriptor');
   const l1 = new DerReader(pd.read(TAG.SEQUENCE, 'protection descriptor').content);
   pd.end('protection descriptor');
   const l2 = new DerReader(l1.read(TAG.SEQUENCE, 'protection descriptor').content);
   l1.end('protection descriptor (only one SID is supported)');
   const pair = new DerReader(l2.read(TAG.SEQUENCE, 'protection descriptor').content);
   l2.end('protection descriptor (only one SID is supported)');
-  const name = utf8(pair.read(TAG.UTF8_STRING, 'descriptor name').content);
+  const name = pair.read(TAG.UTF8_STRING, 'descriptor name').content;
   const value = utf8(pair.read(TAG.UTF8_STRING, 'descriptor value').content);
   pair.end('protection descriptor');
-  if (name !== 'SID') throw malformed(`the protection descriptor is "${name}", not SID`);
+  // "SID" compared as bytes, and decoded only to say what it is instead.
+  if (name.length !== 3 || name[0] !== 0x53 || name[1] !== 0x49 || name[2] !== 0x44)
+    throw malformed(`the protection descriptor is "${utf8(name)}", not SID`);
   if (!/^S-1-\d{1,15}(-\d{1,10}){0,15}$/.test(value))
     throw malformed('the protection descriptor SID is not a SID');
   return value;
 }
 
+/** One decoder for every blob: making one costs about as much as the rest of the descriptor. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function utf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     throw malformed('a descriptor string is not UTF-8');
   }

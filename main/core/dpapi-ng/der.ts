@@ -9,8 +9,6 @@ export interface DerElement {
   readonly tag: number;
   /** The contents octets (a view into the input). */
   readonly content: Uint8Array;
-  /** The whole encoding, header included (a view into the input). */
-  readonly encoded: Uint8Array;
 }
 
 export function malformed(what: string): MalformedDataError {
@@ -58,11 +56,8 @@ export class DerReader {
     }
     if (length > input.length - pos) throw malformed(`${what} is longer than the data`);
     this.offset = pos + length;
-    return {
-      tag,
-      content: input.subarray(pos, pos + length),
-      encoded: input.subarray(start, pos + length),
-    };
+    // One view per element, no more: a blob has some twenty, and each view is an allocation.
+    return { tag, content: input.subarray(pos, pos + length) };
   }
 
   readOptional(expectedTag: number, what: string): DerElement | undefined {
@@ -104,6 +99,42 @@ export function decodeOid(content: Uint8Array, what: string): string {
   const first = arcs[0] ?? 0;
   const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
   return [...head, ...arcs.slice(1)].join('.');
+}
+
+/** The contents octets of an OBJECT IDENTIFIER in dotted form `oid` (X.690 8.19), for comparing. */
+export function encodeOid(oid: string): Uint8Array {
+  const arcs = oid.split('.').map(Number);
+  const out: number[] = [];
+  const push = (value: number): void => {
+    const septets = [value & 0x7f];
+    for (let v = Math.floor(value / 128); v > 0; v = Math.floor(v / 128))
+      septets.push((v & 0x7f) | 0x80);
+    out.push(...septets.reverse());
+  };
+  push((arcs[0] ?? 0) * 40 + (arcs[1] ?? 0));
+  for (const arc of arcs.slice(2)) push(arc);
+  return Uint8Array.from(out);
+}
+
+/**
+ * Requires the OID `content` to be `expected` (its contents octets, from encodeOid). The bytes are
+ * compared, not the decoded text: DER has one encoding per OID, so a match is the OID and nothing
+ * else, and a warm decrypt checks six OIDs per blob without building strings. On a mismatch the
+ * OID is decoded all the same, so an invalid one is reported as such, else `wrong` is.
+ */
+export function expectOid(
+  content: Uint8Array,
+  expected: Uint8Array,
+  what: string,
+  wrong: string,
+): void {
+  if (content.length === expected.length) {
+    let i = 0;
+    while (i < expected.length && content[i] === expected[i]) i++;
+    if (i === expected.length) return;
+  }
+  decodeOid(content, what);
+  throw malformed(wrong);
 }
 
 /** A small non-negative INTEGER (at most 4 content bytes). */

@@ -51,17 +51,21 @@ class LeReader {
 
 function utf16zString(bytes: Uint8Array, what: string): string {
   if (bytes.length % 2 !== 0) throw malformed(`the ${what} is not UTF-16`);
-  const text = Buffer.from(bytes).toString('utf16le');
+  // A view, not a copy: every decrypt reads its key identifier's domain and forest names.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf16le');
   return text.endsWith('\0') ? text.slice(0, -1) : text;
 }
 
 /** Formats a GUID from its 16 Windows-order bytes (Data1-3 little-endian). */
 export function guidToString(bytes: Uint8Array): string {
   // Byte by byte from a table: every decrypt formats its blob's root key id.
-  const h = (order: readonly number[]): string => order.map((i) => HEX[bytes[i] ?? 0]).join('');
-  return `${h([3, 2, 1, 0])}-${h([5, 4])}-${h([7, 6])}-${h([8, 9])}-${h([10, 11, 12, 13, 14, 15])}`;
+  let text = '';
+  for (const i of GUID_ORDER) text += i < 0 ? '-' : (HEX[bytes[i] ?? 0] ?? '');
+  return text;
 }
 
+/** Data1-3 little-endian, Data4 as is; -1 for a dash. */
+const GUID_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function guidToBytes(guid: string): Uint8Array {
@@ -147,7 +151,8 @@ function checkL(l0: number, l1: number, l2: number): void {
 /** A DHPB / ECK1 / ECK3 / ECK5 public key blob, as a KeyIdentifier's KeyInfo or a public-only envelope's L2 key holds it. */
 export function parsePublicKeyInfo(raw: Uint8Array): KeyInfo {
   const r = new LeReader(raw, 'public key');
-  const magic = Buffer.from(r.bytes(4)).toString('latin1');
+  const magicBytes = r.bytes(4);
+  const magic = String.fromCharCode(...magicBytes);
   const keyLength = r.u32();
   if (magic === 'DHPB') {
     if (keyLength === 0 || keyLength > 1024) throw malformed('the DH key length is out of range');

@@ -28,23 +28,25 @@ export function sp800108CounterHmac(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const out = Buffer.alloc(length);
-  const suffix = Buffer.alloc(4);
-  suffix.writeUInt32BE(length * 8);
-  const counter = Buffer.alloc(4);
+  // The HMAC input laid out once, with only the counter rewritten per block, and handed to
+  // OpenSSL in one update: a warm decrypt runs it for its KEK, a walk down the seed tree up to
+  // 63 times, and each update is a call into C++.
+  const message = Buffer.alloc(4 + label.length + 1 + context.length + 4);
+  message.set(label, 4);
+  message.set(context, 4 + label.length + 1);
+  message.writeUInt32BE(length * 8, message.length - 4);
+  const algorithm = NODE_HASH[hash];
+  let out: Buffer | undefined;
   let filled = 0;
   for (let i = 1; filled < length; i++) {
-    counter.writeUInt32BE(i);
-    const block = createHmac(NODE_HASH[hash], key)
-      .update(counter)
-      .update(label)
-      .update(Buffer.of(0))
-      .update(context)
-      .update(suffix)
-      .digest();
+    message.writeUInt32BE(i, 0);
+    const block = createHmac(algorithm, key).update(message).digest();
+    // One block of exactly the length asked for (the 32-byte KEK from SHA-256) is the answer.
+    if (i === 1 && block.length === length) return block;
+    out ??= Buffer.alloc(length);
     filled += block.copy(out, filled);
   }
-  return out;
+  return out ?? Buffer.alloc(0);
 }
 
 export function kdsKdf(

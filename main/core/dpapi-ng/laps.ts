@@ -53,7 +53,8 @@ export async function decryptLapsBlob(
   blob: Uint8Array,
   keys: GroupKeySource,
 ): Promise<LapsPasswordPayload> {
-  return parseLapsPlaintext(await decryptBlobWithKeys(blob, keys));
+  const plaintext = plaintextOf(blob, keys);
+  return parseLapsPlaintext(plaintext instanceof Promise ? await plaintext : plaintext);
 }
 
 /** The plaintext of any DPAPI-NG blob (no header), whatever it holds, with keys from `keys`. */
@@ -61,18 +62,30 @@ export async function decryptBlobWithKeys(
   blob: Uint8Array,
   keys: GroupKeySource,
 ): Promise<Uint8Array> {
+  return plaintextOf(blob, keys);
+}
+
+/**
+ * The plaintext, synchronously when `keys` already holds the group key (the warm case of bulk
+ * work: one promise per blob, the caller's, rather than one more per await), else a promise.
+ */
+function plaintextOf(blob: Uint8Array, keys: GroupKeySource): Uint8Array | Promise<Uint8Array> {
   if (keys.unprotect) return keys.unprotect(blob);
   const parsed = parseDpapiNgBlob(blob);
   const id = parseKeyIdentifier(parsed.keyIdentifier);
-  const envelope = await keys.getGroupKey({
+  const request = {
     rootKeyId: id.rootKeyId,
     targetSd: targetSdOf(parsed.protectionSid),
     l0: id.l0,
     l1: id.l1,
     l2: id.l2,
-  });
+  };
   // The blob parsed once: its key identifier names the key to ask for, and decrypts with it.
-  return decryptParsedWithGroupKey(parsed, id, envelope).plaintext;
+  const cached = keys.cachedGroupKey?.(request);
+  if (cached) return decryptParsedWithGroupKey(parsed, id, cached).plaintext;
+  return keys
+    .getGroupKey(request)
+    .then((envelope) => decryptParsedWithGroupKey(parsed, id, envelope).plaintext);
 }
 
 /**

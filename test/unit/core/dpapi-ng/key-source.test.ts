@@ -101,6 +101,33 @@ describe('CachedGroupKeySource', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('answers synchronously from the cache only what getGroupKey would answer at once', async () => {
+    const { source } = counting(true);
+    const sd = targetSecurityDescriptor(SID);
+    const request = { rootKeyId: rootKey.id, targetSd: sd, l0: 400, l1: 3, l2: 5 };
+    expect(source.cachedGroupKey(request)).toBeUndefined();
+    const bytes = await source.getGroupKey(request);
+    expect(source.cachedGroupKey(request)).toBe(bytes);
+    expect(source.cachedGroupKey({ ...request, l2: 2 })).toBe(bytes);
+    // A later key of the L0, another L0, another SD or root key: not held.
+    expect(source.cachedGroupKey({ ...request, l2: 9 })).toBeUndefined();
+    expect(source.cachedGroupKey({ ...request, l0: 401 })).toBeUndefined();
+    expect(
+      source.cachedGroupKey({ ...request, targetSd: targetSecurityDescriptor(`${SID}1`) }),
+    ).toBeUndefined();
+    expect(
+      source.cachedGroupKey({ ...request, rootKeyId: '00000000-0000-0000-0000-000000000000' }),
+    ).toBeUndefined();
+    // The same root key in capitals is the same key (and the same SD bytes in a new object).
+    expect(
+      source.cachedGroupKey({
+        ...request,
+        rootKeyId: rootKey.id.toUpperCase(),
+        targetSd: Uint8Array.from(sd),
+      }),
+    ).toBe(bytes);
+  });
+
   it('remembers a public-only answer as not authorized, for every group of that SD', async () => {
     const { calls, source } = counting(false);
     const results = await Promise.allSettled(

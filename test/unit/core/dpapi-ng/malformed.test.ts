@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MalformedDataError } from '../../../../main/core/errors/laps-error.js';
 import { parseDpapiNgBlob } from '../../../../main/core/dpapi-ng/blob.js';
 import { decryptWithGroupKey, decryptWithRootKey } from '../../../../main/core/dpapi-ng/decrypt.js';
-import { DerReader, decodeOid } from '../../../../main/core/dpapi-ng/der.js';
+import { DerReader, decodeOid, encodeOid, expectOid } from '../../../../main/core/dpapi-ng/der.js';
 import { parseGroupKeyEnvelope, parseKeyIdentifier } from '../../../../main/core/dpapi-ng/gkdi.js';
 import { splitLapsEncryptedValue } from '../../../../main/core/dpapi-ng/laps.js';
 import { dpapiNgKdfVector, dpapiNgLapsVector } from '../../../vectors.js';
@@ -74,6 +74,19 @@ describe('bad structure', () => {
     expect(
       decodeOid(Uint8Array.of(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x03), 'oid'),
     ).toBe('1.2.840.113549.1.7.3');
+  });
+
+  it('compares OIDs as their DER bytes, and still reports invalid ones as such', () => {
+    for (const oid of ['1.2.840.113549.1.7.3', '1.3.6.1.4.1.311.74.1.1', '2.16.840.1.101.3.4.1.46'])
+      expect(decodeOid(encodeOid(oid), 'oid')).toBe(oid);
+    const data = encodeOid('1.2.840.113549.1.7.1');
+    expect(() => expectOid(data, data, 'oid', 'wrong')).not.toThrow();
+    expect(() => expectOid(encodeOid('1.2.840.113549.1.7.3'), data, 'oid', 'wrong')).toThrow(
+      /wrong/,
+    );
+    expect(() => expectOid(Uint8Array.of(0x80, 0x01), data, 'oid', 'wrong')).toThrow(
+      /not a valid OID/,
+    );
   });
 
   it('rejects wrong magic, version and out-of-range sizes in the key identifier and envelope', () => {
