@@ -34,85 +34,80 @@ const TAG_CONTEXT_2_CONSTRUCTED = 0xa2;
 
 export function parseDpapiNgBlob(data: Uint8Array): DpapiNgBlob {
   const outer = new DerReader(data);
-  const contentInfo = outer.read(TAG.SEQUENCE, 'ContentInfo');
+  const contentInfo = outer.contents(TAG.SEQUENCE, 'ContentInfo');
   const trailing = outer.rest();
 
-  const ci = new DerReader(contentInfo.content);
+  const ci = new DerReader(contentInfo);
   expectOid(
-    ci.read(TAG.OID, 'content type').content,
+    ci.contents(TAG.OID, 'content type'),
     OID_ENVELOPED_DATA,
     'content type',
     'the content is not EnvelopedData',
   );
-  const explicit = new DerReader(ci.read(TAG_CONTEXT_0_CONSTRUCTED, 'content').content);
+  const explicit = new DerReader(ci.contents(TAG_CONTEXT_0_CONSTRUCTED, 'content'));
   ci.end('ContentInfo');
-  const enveloped = new DerReader(explicit.read(TAG.SEQUENCE, 'EnvelopedData').content);
+  const enveloped = new DerReader(explicit.contents(TAG.SEQUENCE, 'EnvelopedData'));
   explicit.end('content');
 
-  const version = decodeSmallInteger(enveloped.read(TAG.INTEGER, 'version').content, 'version');
+  const version = decodeSmallInteger(enveloped.contents(TAG.INTEGER, 'version'), 'version');
   if (version !== 2) throw malformed(`EnvelopedData version ${version} is not 2`);
   enveloped.readOptional(TAG_CONTEXT_0_CONSTRUCTED, 'originatorInfo');
-  const recipients = new DerReader(enveloped.read(TAG.SET, 'recipientInfos').content);
-  const kekri = new DerReader(
-    recipients.read(TAG_CONTEXT_2_CONSTRUCTED, 'KEKRecipientInfo').content,
-  );
+  const recipients = new DerReader(enveloped.contents(TAG.SET, 'recipientInfos'));
+  const kekri = new DerReader(recipients.contents(TAG_CONTEXT_2_CONSTRUCTED, 'KEKRecipientInfo'));
   recipients.end('recipientInfos (only one KEK recipient is supported)');
-  const eci = new DerReader(enveloped.read(TAG.SEQUENCE, 'EncryptedContentInfo').content);
+  const eci = new DerReader(enveloped.contents(TAG.SEQUENCE, 'EncryptedContentInfo'));
   enveloped.readOptional(TAG_CONTEXT_1_CONSTRUCTED, 'unprotectedAttrs');
   enveloped.end('EnvelopedData');
 
   // KEKRecipientInfo ::= SEQUENCE { version (4), kekid, keyEncryptionAlgorithm, encryptedKey }
-  const kekVersion = decodeSmallInteger(
-    kekri.read(TAG.INTEGER, 'KEK version').content,
-    'KEK version',
-  );
+  const kekVersion = decodeSmallInteger(kekri.contents(TAG.INTEGER, 'KEK version'), 'KEK version');
   if (kekVersion !== 4) throw malformed(`KEKRecipientInfo version ${kekVersion} is not 4`);
-  const kekid = new DerReader(kekri.read(TAG.SEQUENCE, 'KEKIdentifier').content);
-  const keyIdentifier = kekid.read(TAG.OCTET_STRING, 'keyIdentifier').content;
+  const kekid = new DerReader(kekri.contents(TAG.SEQUENCE, 'KEKIdentifier'));
+  const keyIdentifier = kekid.contents(TAG.OCTET_STRING, 'keyIdentifier');
   kekid.readOptional(TAG.GENERALIZED_TIME, 'KEK date');
-  const other = new DerReader(kekid.read(TAG.SEQUENCE, 'OtherKeyAttribute').content);
+  const other = new DerReader(kekid.contents(TAG.SEQUENCE, 'OtherKeyAttribute'));
   kekid.end('KEKIdentifier');
   expectOid(
-    other.read(TAG.OID, 'keyAttrId').content,
+    other.contents(TAG.OID, 'keyAttrId'),
     OID_PROTECTION_DESCRIPTOR_TYPE,
     'keyAttrId',
     'the key attribute is not a protection descriptor',
   );
   const protectionSid = parseProtectionDescriptor(
-    other.read(TAG.SEQUENCE, 'protection descriptor').content,
+    other.contents(TAG.SEQUENCE, 'protection descriptor'),
   );
   other.end('OtherKeyAttribute');
 
-  const kea = new DerReader(kekri.read(TAG.SEQUENCE, 'keyEncryptionAlgorithm').content);
+  const kea = new DerReader(kekri.contents(TAG.SEQUENCE, 'keyEncryptionAlgorithm'));
   expectOid(
-    kea.read(TAG.OID, 'key encryption algorithm').content,
+    kea.contents(TAG.OID, 'key encryption algorithm'),
     OID_AES256_WRAP,
     'key encryption algorithm',
     'the key encryption algorithm is not AES-256 key wrap',
   );
-  const encryptedKey = kekri.read(TAG.OCTET_STRING, 'encryptedKey').content;
+  const encryptedKey = kekri.contents(TAG.OCTET_STRING, 'encryptedKey');
   kekri.end('KEKRecipientInfo');
   if (encryptedKey.length !== 40)
     throw malformed(`the wrapped key is ${encryptedKey.length} bytes, not 40`);
 
   // EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm, [0] encryptedContent OPTIONAL }
   expectOid(
-    eci.read(TAG.OID, 'encrypted content type').content,
+    eci.contents(TAG.OID, 'encrypted content type'),
     OID_DATA,
     'encrypted content type',
     'the encrypted content type is not id-data',
   );
-  const cea = new DerReader(eci.read(TAG.SEQUENCE, 'content encryption algorithm').content);
+  const cea = new DerReader(eci.contents(TAG.SEQUENCE, 'content encryption algorithm'));
   expectOid(
-    cea.read(TAG.OID, 'content encryption algorithm').content,
+    cea.contents(TAG.OID, 'content encryption algorithm'),
     OID_AES256_GCM,
     'content encryption algorithm',
     'the content encryption algorithm is not AES-256-GCM',
   );
   // GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen INTEGER DEFAULT 12 } (RFC 5084 3.2)
-  const gcm = new DerReader(cea.read(TAG.SEQUENCE, 'GCM parameters').content);
+  const gcm = new DerReader(cea.contents(TAG.SEQUENCE, 'GCM parameters'));
   cea.end('content encryption algorithm');
-  const nonce = gcm.read(TAG.OCTET_STRING, 'GCM nonce').content;
+  const nonce = gcm.contents(TAG.OCTET_STRING, 'GCM nonce');
   const icv = gcm.readOptional(TAG.INTEGER, 'GCM tag length');
   gcm.end('GCM parameters');
   const tagLength = icv === undefined ? 12 : decodeSmallInteger(icv.content, 'GCM tag length');
@@ -136,19 +131,19 @@ export function parseDpapiNgBlob(data: Uint8Array): DpapiNgBlob {
 function parseProtectionDescriptor(content: Uint8Array): string {
   const pd = new DerReader(content);
   expectOid(
-    pd.read(TAG.OID, 'protection descriptor type').content,
+    pd.contents(TAG.OID, 'protection descriptor type'),
     OID_SID_PROTECTION_DESCRIPTOR,
     'protection descriptor type',
     'the protection descriptor is not a SID descriptor',
   );
-  const l1 = new DerReader(pd.read(TAG.SEQUENCE, 'protection descriptor').content);
+  const l1 = new DerReader(pd.contents(TAG.SEQUENCE, 'protection descriptor'));
   pd.end('protection descriptor');
-  const l2 = new DerReader(l1.read(TAG.SEQUENCE, 'protection descriptor').content);
+  const l2 = new DerReader(l1.contents(TAG.SEQUENCE, 'protection descriptor'));
   l1.end('protection descriptor (only one SID is supported)');
-  const pair = new DerReader(l2.read(TAG.SEQUENCE, 'protection descriptor').content);
+  const pair = new DerReader(l2.contents(TAG.SEQUENCE, 'protection descriptor'));
   l2.end('protection descriptor (only one SID is supported)');
-  const name = pair.read(TAG.UTF8_STRING, 'descriptor name').content;
-  const value = utf8(pair.read(TAG.UTF8_STRING, 'descriptor value').content);
+  const name = pair.contents(TAG.UTF8_STRING, 'descriptor name');
+  const value = utf8(pair.contents(TAG.UTF8_STRING, 'descriptor value'));
   pair.end('protection descriptor');
   // "SID" compared as bytes, and decoded only to say what it is instead.
   if (name.length !== 3 || name[0] !== 0x53 || name[1] !== 0x49 || name[2] !== 0x44)

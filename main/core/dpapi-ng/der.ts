@@ -36,6 +36,11 @@ export class DerReader {
   }
 
   read(expectedTag: number, what: string): DerElement {
+    return { tag: expectedTag, content: this.contents(expectedTag, what) };
+  }
+
+  /** The next element's contents octets (a view into the input), its tag being `expectedTag`. */
+  contents(expectedTag: number, what: string): Uint8Array {
     const start = this.offset;
     const input = this.input;
     if (start + 2 > input.length) throw malformed(`${what} is truncated`);
@@ -56,8 +61,9 @@ export class DerReader {
     }
     if (length > input.length - pos) throw malformed(`${what} is longer than the data`);
     this.offset = pos + length;
-    // One view per element, no more: a blob has some twenty, and each view is an allocation.
-    return { tag, content: input.subarray(pos, pos + length) };
+    // One view per element and no element object: a blob has some twenty elements, and each
+    // object is an allocation on every decrypt.
+    return input.subarray(pos, pos + length);
   }
 
   readOptional(expectedTag: number, what: string): DerElement | undefined {

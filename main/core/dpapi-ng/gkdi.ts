@@ -151,8 +151,8 @@ function checkL(l0: number, l1: number, l2: number): void {
 /** A DHPB / ECK1 / ECK3 / ECK5 public key blob, as a KeyIdentifier's KeyInfo or a public-only envelope's L2 key holds it. */
 export function parsePublicKeyInfo(raw: Uint8Array): KeyInfo {
   const r = new LeReader(raw, 'public key');
-  const magicBytes = r.bytes(4);
-  const magic = String.fromCharCode(...magicBytes);
+  r.u32(); // the magic, bounds-checked; read as text from a view rather than a copy:
+  const magic = Buffer.from(raw.buffer, raw.byteOffset, 4).toString('latin1');
   const keyLength = r.u32();
   if (magic === 'DHPB') {
     if (keyLength === 0 || keyLength > 1024) throw malformed('the DH key length is out of range');
