@@ -1,0 +1,223 @@
+import {
+  AuthenticationHandler,
+  AuthenticationHandlerOptions,
+  Client,
+  GraphError,
+  HTTPMessageHandler,
+  type AuthenticationProviderOptions,
+} from '@microsoft/microsoft-graph-client';
+import { MalformedDataError, NotFoundError } from '../errors/laps-error.js';
+import { graphErrorToLapsError, type Needed } from './graph-errors.js';
+import { decodePasswordBase64, type PasswordEncoding } from './password-encoding.js';
+import { withRetry, type HttpFailure, type RetryOptions } from './retry.js';
+import { BROWSE_SCOPES, READ_PASSWORD_SCOPES } from './scopes.js';
+import type { TokenSource } from './sign-in.js';
+
+/** Graph asks callers of deviceLocalCredentials to name themselves (documented, required). */
+export const CLIENT_NAME_HEADERS = {
+  'ocp-client-name': 'LAPS Console',
+  'ocp-client-version': '0.1.0',
+} as const;
+
+/** A device with a LAPS backup in Entra ID (deviceLocalCredentialInfo without credentials). */
+export interface EntraLapsDevice {
+  readonly deviceId: string;
+  readonly deviceName: string;
+  readonly lastBackupDateTime: string | null;
+  readonly refreshDateTime: string | null;
+}
+
+/** One backed-up password, decoded. */
+export interface EntraCredential {
+  readonly accountName: string;
+  readonly accountSid: string | null;
+  readonly backupDateTime: string;
+  readonly password: string;
+  readonly encoding: PasswordEncoding;
+}
+
+export interface EntraDeviceCredentials extends EntraLapsDevice {
+  /** Newest first. */
+  readonly credentials: readonly EntraCredential[];
+}
+
+export interface LapsGraphClient {
+  listDevices(options?: { nameStartsWith?: string; pageSize?: number }): Promise<EntraLapsDevice[]>;
+  /** A device by its exact name or its device id, with every backed-up password. */
+  readCredentials(device: string): Promise<EntraDeviceCredentials>;
+}
+
+const BROWSE_NEEDS: Needed = {
+  scope: 'DeviceLocalCredential.ReadBasic.All',
+  role: 'DeviceLocalCredential.ReadBasic.All',
+  directoryRole: 'Cloud Device Administrator, Intune Administrator or Global Reader',
+};
+const READ_NEEDS: Needed = {
+  scope: 'DeviceLocalCredential.Read.All',
+  role: 'DeviceLocalCredential.Read.All',
+  directoryRole: 'Cloud Device Administrator or Intune Administrator',
+};
+
+interface DeviceLocalCredentialInfo {
+  readonly id?: unknown;
+  readonly deviceName?: unknown;
+  readonly lastBackupDateTime?: unknown;
+  readonly refreshDateTime?: unknown;
+  readonly credentials?: unknown;
+}
+
+interface Page {
+  readonly value?: unknown;
+  readonly '@odata.nextLink'?: unknown;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createLapsGraphClient(options: {
+  readonly graphUrl: string;
+  readonly tokens: TokenSource;
+  readonly retry?: RetryOptions;
+}): LapsGraphClient {
+  const base = `${options.graphUrl}/v1.0/directory/deviceLocalCredentials`;
+  // Our own chain, without the SDK's RetryHandler: retries are ours (bounded, with progress).
+  const auth = new AuthenticationHandler({
+    getAccessToken: (providerOptions?: AuthenticationProviderOptions) =>
+      options.tokens.accessToken(providerOptions?.scopes ?? [...BROWSE_SCOPES]),
+  });
+  auth.setNext(new HTTPMessageHandler());
+  const client = Client.initWithMiddleware({
+    middleware: auth,
+    // The token goes only to this host (the SDK sends it to graph.microsoft.com by default).
+    customHosts: new Set([new URL(options.graphUrl).hostname]),
+  });
+
+  const get = async (url: string, scopes: readonly string[]): Promise<unknown> =>
+    withRetry(
+      () =>
+        client
+          .api(url)
+          .headers(CLIENT_NAME_HEADERS)
+          .middlewareOptions([new AuthenticationHandlerOptions(undefined, { scopes: [...scopes] })])
+          .get() as Promise<unknown>,
+      httpFailureOf,
+      options.retry,
+    );
+
+  const refuse = (error: unknown, needs: Needed, what: string, subject?: string): never => {
+    if (error instanceof GraphError)
+      throw graphErrorToLapsError(
+        { status: error.statusCode, code: error.code, message: error.message },
+        needs,
+        what,
+        error,
+        subject,
+      );
+    throw error;
+  };
+
+  return {
+    async listDevices(listOptions = {}) {
+      const query = new URLSearchParams();
+      if (listOptions.nameStartsWith !== undefined && listOptions.nameStartsWith !== '')
+        query.set('$filter', `startswith(deviceName,'${odataString(listOptions.nameStartsWith)}')`);
+      if (listOptions.pageSize !== undefined) query.set('$top', String(listOptions.pageSize));
+      const devices: EntraLapsDevice[] = [];
+      let url: string | null = query.size > 0 ? `${base}?${query.toString()}` : base;
+      try {
+        while (url !== null) {
+          const page = (await get(url, BROWSE_SCOPES)) as Page;
+          if (!Array.isArray(page.value))
+            throw new MalformedDataError('Graph returned a device list without "value".');
+          for (const item of page.value as DeviceLocalCredentialInfo[])
+            devices.push(toDevice(item));
+          url = typeof page['@odata.nextLink'] === 'string' ? page['@odata.nextLink'] : null;
+        }
+      } catch (error) {
+        refuse(error, BROWSE_NEEDS, 'list devices with LAPS backups');
+      }
+      return devices;
+    },
+
+    async readCredentials(device) {
+      let id = device;
+      if (!GUID.test(device)) {
+        // Graph reads credentials by device id only: find the id of the exactly named device.
+        let page: Page;
+        try {
+          page = (await get(
+            `${base}?$filter=${encodeURIComponent(`deviceName eq '${odataString(device)}'`)}`,
+            BROWSE_SCOPES,
+          )) as Page;
+        } catch (error) {
+          return refuse(error, BROWSE_NEEDS, 'find the device', device);
+        }
+        const matches = Array.isArray(page.value)
+          ? (page.value as DeviceLocalCredentialInfo[])
+          : [];
+        const first = matches[0];
+        if (first === undefined) throw new NotFoundError(device);
+        id = toDevice(first).deviceId;
+      }
+      let info: DeviceLocalCredentialInfo;
+      try {
+        info = (await get(
+          `${base}/${encodeURIComponent(id)}?$select=credentials,deviceName,lastBackupDateTime,refreshDateTime`,
+          READ_PASSWORD_SCOPES,
+        )) as DeviceLocalCredentialInfo;
+      } catch (error) {
+        return refuse(error, READ_NEEDS, `read the LAPS password of ${device}`, device);
+      }
+      return { ...toDevice({ id, ...info }), credentials: toCredentials(info.credentials) };
+    },
+  };
+}
+
+/** A single quote in an OData string literal is doubled. */
+function odataString(text: string): string {
+  return text.replaceAll("'", "''");
+}
+
+function httpFailureOf(error: unknown): HttpFailure | null {
+  if (!(error instanceof GraphError)) return null;
+  return { status: error.statusCode, retryAfter: error.headers?.get('Retry-After') ?? null };
+}
+
+function toDevice(item: DeviceLocalCredentialInfo): EntraLapsDevice {
+  if (typeof item.id !== 'string' || typeof item.deviceName !== 'string')
+    throw new MalformedDataError('Graph returned a LAPS device without an id or a name.');
+  return {
+    deviceId: item.id,
+    deviceName: item.deviceName,
+    lastBackupDateTime:
+      typeof item.lastBackupDateTime === 'string' ? item.lastBackupDateTime : null,
+    refreshDateTime: typeof item.refreshDateTime === 'string' ? item.refreshDateTime : null,
+  };
+}
+
+function toCredentials(value: unknown): EntraCredential[] {
+  if (!Array.isArray(value))
+    throw new MalformedDataError(
+      'Graph returned no credentials for the device: the DeviceLocalCredential.Read.All permission may be missing.',
+    );
+  return (value as Record<string, unknown>[])
+    .map((entry) => {
+      const { accountName, accountSid, backupDateTime, passwordBase64 } = entry;
+      if (
+        typeof accountName !== 'string' ||
+        typeof backupDateTime !== 'string' ||
+        typeof passwordBase64 !== 'string'
+      )
+        throw new MalformedDataError(
+          'Graph returned a credential without its account, date or password.',
+        );
+      const decoded = decodePasswordBase64(passwordBase64);
+      return {
+        accountName,
+        accountSid: typeof accountSid === 'string' ? accountSid : null,
+        backupDateTime,
+        password: decoded.password,
+        encoding: decoded.encoding,
+      };
+    })
+    .sort((a, b) => Date.parse(b.backupDateTime) - Date.parse(a.backupDateTime));
+}
