@@ -35,6 +35,8 @@ Commands:
                                          for offline recovery; Domain Admins only
   audit verify [--json]                  check that no line of the audit log was edited or removed
   audit show [--limit N] [--json]        the last N audit records (default ${DEFAULT_SHOW_LIMIT}), newest last
+  entra list|get ...                     LAPS passwords backed up to Microsoft Entra ID
+                                         (lapsctl entra --help)
 
 ${CONNECTION_HELP}
 
@@ -121,6 +123,11 @@ async function dispatch(
     output.stdout.write(`${USAGE}\n`);
     return first === undefined ? EXIT_CODES.usage : 0;
   }
+  if (first === 'entra') {
+    // Loaded only for entra: MSAL and the Graph SDK are not parsed by every other command.
+    const { runEntra } = await import('./commands/entra.js');
+    return runEntra(afterFirst, output, auditLogPaths(configDirectory(env)), env);
+  }
   let command = first;
   let rest = afterFirst;
   // `audit` takes its subcommand as the next word: `lapsctl audit verify`.
@@ -140,7 +147,7 @@ async function dispatch(
     throw new UsageError(
       first === 'audit'
         ? `Unknown audit subcommand "${command.slice('audit '.length)}": use verify or show.`
-        : `Unknown command "${first}": use get, search, expire, decrypt, kds-export or audit.`,
+        : `Unknown command "${first}": use get, search, expire, decrypt, kds-export, audit or entra.`,
     );
   }
   if (rest.some((arg) => arg === '--password' || arg.startsWith('--password='))) {

@@ -10,7 +10,7 @@ import { MalformedDataError, NotFoundError } from '../errors/laps-error.js';
 import { graphErrorToLapsError, type Needed } from './graph-errors.js';
 import { decodePasswordBase64, type PasswordEncoding } from './password-encoding.js';
 import { withRetry, type HttpFailure, type RetryOptions } from './retry.js';
-import { BROWSE_SCOPES, READ_PASSWORD_SCOPES } from './scopes.js';
+import { BROWSE_SCOPES, READ_PASSWORD_SCOPES, scopesForGraph } from './scopes.js';
 import type { TokenSource } from './sign-in.js';
 
 /** Graph asks callers of deviceLocalCredentials to name themselves (documented, required). */
@@ -76,13 +76,18 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function createLapsGraphClient(options: {
   readonly graphUrl: string;
   readonly tokens: TokenSource;
+  /** Graph's resource URI that scopes are named after (https://graph.microsoft.com). */
+  readonly resource?: string;
   readonly retry?: RetryOptions;
 }): LapsGraphClient {
+  const resource = options.resource ?? 'https://graph.microsoft.com';
   const base = `${options.graphUrl}/v1.0/directory/deviceLocalCredentials`;
   // Our own chain, without the SDK's RetryHandler: retries are ours (bounded, with progress).
   const auth = new AuthenticationHandler({
     getAccessToken: (providerOptions?: AuthenticationProviderOptions) =>
-      options.tokens.accessToken(providerOptions?.scopes ?? [...BROWSE_SCOPES]),
+      options.tokens.accessToken(
+        scopesForGraph(providerOptions?.scopes ?? BROWSE_SCOPES, resource),
+      ),
   });
   auth.setNext(new HTTPMessageHandler());
   const client = Client.initWithMiddleware({

@@ -1,0 +1,231 @@
+// `lapsctl entra …`: loaded by run.ts only when asked for, so other commands never pay for
+// MSAL and the Graph SDK at start-up.
+import { parseArgs } from 'node:util';
+import { osUserName } from '../../core/audit/audit-actor.js';
+import { appendAuditRecord, type AuditLogPaths } from '../../core/audit/audit-log.js';
+import { ENTRA_CLOUDS, isEntraCloudName, resolveEndpoints } from '../../core/entra/clouds.js';
+import {
+  createLapsGraphClient,
+  type EntraDeviceCredentials,
+  type LapsGraphClient,
+} from '../../core/entra/graph-client.js';
+import { APP_ONLY_SCOPES, scopesForGraph } from '../../core/entra/scopes.js';
+import {
+  certificateTokenSource,
+  deviceCodeTokenSource,
+  type TokenSource,
+} from '../../core/entra/sign-in.js';
+import { NoLapsPasswordError, UsageError } from '../../core/errors/laps-error.js';
+import { writeBlock, writeJson, writeNote, type Output } from '../output.js';
+
+export const ENTRA_USAGE = `Entra ID (devices that back up their LAPS password to Microsoft Entra ID):
+  entra list [--filter TEXT] [--json]    devices with a LAPS backup whose name starts with TEXT
+  entra get DEVICE [--history] [--json]  a device's LAPS password (by name or device id; recorded
+                                         in the audit log); --history adds older backups
+  Sign-in: --device-code (default: a code to enter at the verification page, printed on stderr)
+           or --client-cert FILE (app-only: PEM certificate and unencrypted PEM key in FILE)
+  --tenant ID|DOMAIN    the tenant (default: any work account's, "organizations")
+  --client-id ID        the app registration to sign in with (or LAPS_CONSOLE_CLIENT_ID)
+  --cloud global|us-gov|china
+  --authority URL       full authority URL (tenant included), for another cloud or a test one
+  --graph-url URL       Microsoft Graph's root URL
+  Tokens are kept in memory only: each run signs in again.`;
+
+const ENTRA_OPTIONS = {
+  json: { type: 'boolean' },
+  history: { type: 'boolean' },
+  filter: { type: 'string' },
+  tenant: { type: 'string' },
+  'client-id': { type: 'string' },
+  'device-code': { type: 'boolean' },
+  'client-cert': { type: 'string' },
+  cloud: { type: 'string' },
+  authority: { type: 'string' },
+  'graph-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function runEntra(
+  args: readonly string[],
+  output: Output,
+  auditPaths: AuditLogPaths,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const [subcommand, ...rest] = args;
+  if (subcommand === undefined || subcommand === '--help' || subcommand === '-h') {
+    output.stdout.write(`${ENTRA_USAGE}\n`);
+    return subcommand === undefined ? 2 : 0;
+  }
+  if (subcommand !== 'list' && subcommand !== 'get')
+    throw new UsageError(`Unknown entra subcommand "${subcommand}": use list or get.`);
+  let values: ReturnType<typeof parse>['values'];
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parse(rest));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\.$/, '')}.`);
+  }
+  if (values.help) {
+    output.stdout.write(`${ENTRA_USAGE}\n`);
+    return 0;
+  }
+  if (subcommand === 'list' && values.history)
+    throw new UsageError('entra list takes no --history.');
+  if (subcommand === 'get' && values.filter !== undefined)
+    throw new UsageError('entra get takes no --filter: give the device name.');
+  if (subcommand === 'list' ? positionals.length > 0 : positionals.length !== 1)
+    throw new UsageError(
+      subcommand === 'list'
+        ? `entra list takes no arguments (use --filter TEXT).`
+        : 'entra get takes exactly one device name or device id.',
+    );
+  if (values['device-code'] && values['client-cert'] !== undefined)
+    throw new UsageError('Give --device-code or --client-cert, not both.');
+  const cloud = values.cloud ?? 'global';
+  if (!isEntraCloudName(cloud))
+    throw new UsageError(`--cloud takes global, us-gov or china, not "${cloud}".`);
+  const clientId = values['client-id'] ?? env.LAPS_CONSOLE_CLIENT_ID;
+  if (clientId === undefined || clientId === '')
+    throw new UsageError('entra needs --client-id ID (the app registration to sign in with).');
+  const endpoints = resolveEndpoints({
+    cloud,
+    ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
+    ...(values.authority !== undefined ? { authority: values.authority } : {}),
+    ...(values['graph-url'] !== undefined ? { graphUrl: values['graph-url'] } : {}),
+  });
+  // Permissions are named for the cloud's Graph resource, even when --graph-url points elsewhere.
+  const resource = ENTRA_CLOUDS[cloud].graphUrl;
+  const tokens: TokenSource =
+    values['client-cert'] !== undefined
+      ? await certificateTokenSource({
+          endpoints,
+          clientId,
+          certFile: values['client-cert'],
+          appOnlyScopes: scopesForGraph(APP_ONLY_SCOPES, resource),
+        })
+      : deviceCodeTokenSource({
+          endpoints,
+          clientId,
+          onPrompt: (prompt) => writeNote(output, prompt.message),
+        });
+  const graph = createLapsGraphClient({
+    graphUrl: endpoints.graphUrl,
+    tokens,
+    resource,
+    retry: {
+      onRetry: ({ status, waitMs }) =>
+        writeNote(
+          output,
+          `Microsoft Graph is busy (HTTP ${status}): trying again in ${Math.ceil(waitMs / 1000)} s.`,
+        ),
+    },
+  });
+  if (subcommand === 'list') {
+    await listDevices(graph, values.filter, output);
+    return 0;
+  }
+  const device = positionals[0] ?? '';
+  const found = await graph.readCredentials(device);
+  const newest = found.credentials[0];
+  if (newest === undefined) throw new NoLapsPasswordError(found.deviceName);
+  // Recorded before anything is printed; if it cannot be, nothing is (fail closed).
+  await appendAuditRecord(auditPaths, {
+    action: 'reveal',
+    computer: found.deviceName,
+    // Entra devices have no DN: the device id, marked as such, names the record instead.
+    dn: `entra:${found.deviceId}`,
+    source: null,
+    detail: values.history ? `entra, history (${found.credentials.length} entries)` : 'entra',
+    actor: { osUser: osUserName(env), identity: tokens.identity(), server: endpoints.graphUrl },
+    app: 'lapsctl',
+  });
+  printCredentials(output, found, values.history === true);
+  return 0;
+}
+
+function parse(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    options: ENTRA_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
+}
+
+async function listDevices(
+  graph: LapsGraphClient,
+  filter: string | undefined,
+  output: Output,
+): Promise<void> {
+  const devices = await graph.listDevices(filter !== undefined ? { nameStartsWith: filter } : {});
+  if (output.json) {
+    writeJson(
+      output,
+      devices.map((d) => ({
+        computer: d.deviceName,
+        deviceId: d.deviceId,
+        lastBackup: d.lastBackupDateTime,
+        refreshed: d.refreshDateTime,
+      })),
+    );
+    return;
+  }
+  if (devices.length === 0) {
+    writeNote(output, 'No devices with a LAPS backup in Entra ID match.');
+    return;
+  }
+  const width = Math.max(...devices.map((d) => d.deviceName.length));
+  output.stdout.write(
+    devices
+      .map((d) => `${d.deviceName.padEnd(width)}  ${d.deviceId}  ${d.lastBackupDateTime ?? '—'}`)
+      .join('\n') + '\n',
+  );
+}
+
+function printCredentials(
+  output: Output,
+  found: EntraDeviceCredentials,
+  withHistory: boolean,
+): void {
+  const [newest, ...older] = found.credentials;
+  if (newest === undefined) return;
+  const history = older.map((c) => ({
+    account: c.accountName,
+    password: c.password,
+    updated: c.backupDateTime,
+  }));
+  if (output.json) {
+    // The AD get shape, plus deviceId; Entra keeps no expiry, and no DN.
+    writeJson(output, {
+      computer: found.deviceName,
+      dn: null,
+      source: 'entra',
+      account: newest.accountName,
+      password: newest.password,
+      updated: newest.backupDateTime,
+      expires: null,
+      deviceId: found.deviceId,
+      ...(withHistory ? { history } : {}),
+    });
+    return;
+  }
+  writeBlock(output, [
+    ['Computer', found.deviceName],
+    ['Device ID', found.deviceId],
+    ['Source', 'Microsoft Entra ID'],
+    ['Account', newest.accountName],
+    ['Password', newest.password],
+    ['Updated', newest.backupDateTime],
+    ...(withHistory
+      ? history.length === 0
+        ? [['History', '(none)'] as const]
+        : history.map(
+            (entry, i) =>
+              [
+                i === 0 ? 'History' : '',
+                `${entry.password}  (${entry.account}, ${entry.updated})`,
+              ] as const,
+          )
+      : []),
+  ]);
+}
