@@ -9,7 +9,7 @@ import {
   type EntraDeviceCredentials,
   type LapsGraphClient,
 } from '../../core/entra/graph-client.js';
-import { APP_ONLY_SCOPES, scopesForGraph } from '../../core/entra/scopes.js';
+import { APP_ONLY_SCOPES, READ_PASSWORD_SCOPES, scopesForGraph } from '../../core/entra/scopes.js';
 import {
   certificateTokenSource,
   deviceCodeTokenSource,
@@ -107,6 +107,10 @@ export async function runEntra(
           endpoints,
           clientId,
           onPrompt: (prompt) => writeNote(output, prompt.message),
+          // get reads a password: consent to that with the same code (incremental otherwise).
+          ...(subcommand === 'get'
+            ? { upfrontScopes: scopesForGraph(READ_PASSWORD_SCOPES, resource) }
+            : {}),
         });
   const graph = createLapsGraphClient({
     graphUrl: endpoints.graphUrl,

@@ -83,12 +83,22 @@ export function createLapsGraphClient(options: {
   const resource = options.resource ?? 'https://graph.microsoft.com';
   const base = `${options.graphUrl}/v1.0/directory/deviceLocalCredentials`;
   // Our own chain, without the SDK's RetryHandler: retries are ours (bounded, with progress).
+  // The SDK wraps whatever the token source throws into a GraphError (status -1): the sign-in
+  // error is kept here so the caller meets it, with its own code and sentence, instead.
+  let signInFailure: Error | null = null;
   const auth = new AuthenticationHandler({
     getAccessToken: (providerOptions?: AuthenticationProviderOptions) =>
-      options.tokens.accessToken(
-        scopesForGraph(providerOptions?.scopes ?? BROWSE_SCOPES, resource),
+      remember(
+        options.tokens.accessToken(
+          scopesForGraph(providerOptions?.scopes ?? BROWSE_SCOPES, resource),
+        ),
       ),
   });
+  const remember = (token: Promise<string>): Promise<string> =>
+    token.catch((error: unknown) => {
+      signInFailure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    });
   auth.setNext(new HTTPMessageHandler());
   const client = Client.initWithMiddleware({
     middleware: auth,
@@ -109,6 +119,7 @@ export function createLapsGraphClient(options: {
     );
 
   const refuse = (error: unknown, needs: Needed, what: string, subject?: string): never => {
+    if (signInFailure !== null) throw signInFailure;
     if (error instanceof GraphError)
       throw graphErrorToLapsError(
         { status: error.statusCode, code: error.code, message: error.message },

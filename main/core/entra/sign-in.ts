@@ -51,7 +51,14 @@ function msalConfig(options: CommonOptions): Configuration {
  * account, and if Entra wants consent, through another device code.
  */
 export function deviceCodeTokenSource(
-  options: CommonOptions & { readonly onPrompt: (prompt: DeviceCodePrompt) => void },
+  options: CommonOptions & {
+    readonly onPrompt: (prompt: DeviceCodePrompt) => void;
+    /**
+     * Scopes to consent to at the first sign-in besides those the first call needs: a command
+     * that will read a password asks for it at once, so the user types one code, not two.
+     */
+    readonly upfrontScopes?: readonly string[];
+  },
 ): TokenSource {
   const app = new PublicClientApplication(msalConfig(options));
   let last: AuthenticationResult | null = null;
@@ -67,7 +74,7 @@ export function deviceCodeTokenSource(
       }
       try {
         last = await app.acquireTokenByDeviceCode({
-          scopes: [...scopes],
+          scopes: [...new Set([...scopes, ...(options.upfrontScopes ?? [])])],
           deviceCodeCallback: (response) =>
             options.onPrompt({
               userCode: response.userCode,
