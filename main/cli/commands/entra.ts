@@ -1,5 +1,6 @@
 // `lapsctl entra …`: loaded by run.ts only when asked for, so other commands never pay for
 // MSAL and the Graph SDK at start-up.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { osUserName } from '../../core/audit/audit-actor.js';
 import { appendAuditRecord, type AuditLogPaths } from '../../core/audit/audit-log.js';
@@ -29,6 +30,7 @@ export const ENTRA_USAGE = `Entra ID (devices that back up their LAPS password t
   --cloud global|us-gov|china
   --authority URL       full authority URL (tenant included), for another cloud or a test one
   --graph-url URL       Microsoft Graph's root URL
+  --ca FILE             trust this PEM CA instead of the system store (sign-in and Graph)
   Tokens are kept in memory only: each run signs in again.`;
 
 const ENTRA_OPTIONS = {
@@ -42,6 +44,7 @@ const ENTRA_OPTIONS = {
   cloud: { type: 'string' },
   authority: { type: 'string' },
   'graph-url': { type: 'string' },
+  ca: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -93,6 +96,7 @@ export async function runEntra(
     ...(values.authority !== undefined ? { authority: values.authority } : {}),
     ...(values['graph-url'] !== undefined ? { graphUrl: values['graph-url'] } : {}),
   });
+  const trust = values.ca !== undefined ? { caPem: await readCaFile(values.ca) } : {};
   // Permissions are named for the cloud's Graph resource, even when --graph-url points elsewhere.
   const resource = ENTRA_CLOUDS[cloud].graphUrl;
   const tokens: TokenSource =
@@ -100,12 +104,14 @@ export async function runEntra(
       ? await certificateTokenSource({
           endpoints,
           clientId,
+          trust,
           certFile: values['client-cert'],
           appOnlyScopes: scopesForGraph(APP_ONLY_SCOPES, resource),
         })
       : deviceCodeTokenSource({
           endpoints,
           clientId,
+          trust,
           onPrompt: (prompt) => writeNote(output, prompt.message),
           // get reads a password: consent to that with the same code (incremental otherwise).
           ...(subcommand === 'get'
@@ -116,6 +122,7 @@ export async function runEntra(
     graphUrl: endpoints.graphUrl,
     tokens,
     resource,
+    trust,
     retry: {
       onRetry: ({ status, waitMs }) =>
         writeNote(
@@ -145,6 +152,14 @@ export async function runEntra(
   });
   printCredentials(output, found, values.history === true);
   return 0;
+}
+
+async function readCaFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read --ca ${file}: ${(error as Error).message}.`);
+  }
 }
 
 function parse(args: readonly string[]) {

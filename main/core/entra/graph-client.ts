@@ -3,10 +3,10 @@ import {
   AuthenticationHandlerOptions,
   Client,
   GraphError,
-  HTTPMessageHandler,
   type AuthenticationProviderOptions,
 } from '@microsoft/microsoft-graph-client';
 import { MalformedDataError, NotFoundError } from '../errors/laps-error.js';
+import { HttpsMessageHandler, type HttpsTrust } from './https-transport.js';
 import { graphErrorToLapsError, type Needed } from './graph-errors.js';
 import { decodePasswordBase64, type PasswordEncoding } from './password-encoding.js';
 import { withRetry, type HttpFailure, type RetryOptions } from './retry.js';
@@ -79,6 +79,7 @@ export function createLapsGraphClient(options: {
   /** Graph's resource URI that scopes are named after (https://graph.microsoft.com). */
   readonly resource?: string;
   readonly retry?: RetryOptions;
+  readonly trust?: HttpsTrust;
 }): LapsGraphClient {
   const resource = options.resource ?? 'https://graph.microsoft.com';
   const base = `${options.graphUrl}/v1.0/directory/deviceLocalCredentials`;
@@ -99,7 +100,7 @@ export function createLapsGraphClient(options: {
       signInFailure = error instanceof Error ? error : new Error(String(error));
       throw error;
     });
-  auth.setNext(new HTTPMessageHandler());
+  auth.setNext(new HttpsMessageHandler(options.trust ?? {}));
   const client = Client.initWithMiddleware({
     middleware: auth,
     // The token goes only to this host (the SDK sends it to graph.microsoft.com by default).

@@ -6,8 +6,9 @@ import {
   type AuthenticationResult,
   type Configuration,
 } from '@azure/msal-node';
-import { AuthenticationError, UsageError } from '../errors/laps-error.js';
+import { AuthenticationError, type LapsError, UsageError } from '../errors/laps-error.js';
 import type { EntraEndpoints } from './clouds.js';
+import { msalNetworkClient, type HttpsTrust } from './https-transport.js';
 import { createTokenCachePlugin, type TokenCacheStore } from './token-cache.js';
 
 /** Hands out Graph access tokens for the scopes a call needs, signing in or consenting as needed. */
@@ -28,9 +29,15 @@ interface CommonOptions {
   readonly endpoints: EntraEndpoints;
   readonly clientId: string;
   readonly cacheStore?: TokenCacheStore;
+  readonly trust?: HttpsTrust;
 }
 
-function msalConfig(options: CommonOptions): Configuration {
+/** The last transport failure of a client, kept because MSAL flattens it into a string. */
+interface TransportFailure {
+  error: LapsError | null;
+}
+
+function msalConfig(options: CommonOptions, failure: TransportFailure): Configuration {
   const host = new URL(options.endpoints.authority).host;
   return {
     auth: {
@@ -38,6 +45,11 @@ function msalConfig(options: CommonOptions): Configuration {
       authority: options.endpoints.authority,
       // A host MSAL does not know (another cloud, or the test emulator) is trusted only when named.
       knownAuthorities: [host],
+    },
+    system: {
+      networkClient: msalNetworkClient(options.trust ?? {}, (error) => {
+        failure.error = error;
+      }),
     },
     ...(options.cacheStore
       ? { cache: { cachePlugin: createTokenCachePlugin(options.cacheStore) } }
@@ -60,7 +72,8 @@ export function deviceCodeTokenSource(
     readonly upfrontScopes?: readonly string[];
   },
 ): TokenSource {
-  const app = new PublicClientApplication(msalConfig(options));
+  const failure: TransportFailure = { error: null };
+  const app = new PublicClientApplication(msalConfig(options, failure));
   let last: AuthenticationResult | null = null;
   return {
     async accessToken(scopes) {
@@ -72,6 +85,7 @@ export function deviceCodeTokenSource(
           // Not consented yet, or no refresh token: fall through to another device code.
         }
       }
+      failure.error = null;
       try {
         last = await app.acquireTokenByDeviceCode({
           scopes: [...new Set([...scopes, ...(options.upfrontScopes ?? [])])],
@@ -83,7 +97,7 @@ export function deviceCodeTokenSource(
             }),
         });
       } catch (error) {
-        throw signInError(error);
+        throw failure.error ?? signInError(error);
       }
       if (!last) throw new AuthenticationError('Entra ID returned no token for the device code.');
       return last.accessToken;
@@ -102,10 +116,12 @@ export async function certificateTokenSource(
 ): Promise<TokenSource> {
   const { certificatePem, privateKeyPem } = await readCertificateFile(options.certFile);
   const certificate = new X509Certificate(certificatePem);
+  const failure: TransportFailure = { error: null };
+  const config = msalConfig(options, failure);
   const app = new ConfidentialClientApplication({
-    ...msalConfig(options),
+    ...config,
     auth: {
-      ...msalConfig(options).auth,
+      ...config.auth,
       clientCertificate: {
         thumbprintSha256: createHash('sha256').update(certificate.raw).digest('hex'),
         privateKey: privateKeyPem,
@@ -116,10 +132,11 @@ export async function certificateTokenSource(
   return {
     async accessToken() {
       let result: AuthenticationResult | null;
+      failure.error = null;
       try {
         result = await app.acquireTokenByClientCredential({ scopes: [...options.appOnlyScopes] });
       } catch (error) {
-        throw signInError(error);
+        throw failure.error ?? signInError(error);
       }
       if (!result) throw new AuthenticationError('Entra ID returned no token for the certificate.');
       return result.accessToken;

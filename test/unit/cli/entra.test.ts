@@ -1,5 +1,5 @@
 // lapsctl entra against the Entra emulator: the built CLI, unpatched, with only its URLs pointed
-// at the emulator and its test CA trusted through NODE_EXTRA_CA_CERTS.
+// at the emulator and its test CA trusted with --ca.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +35,6 @@ function lapsctl(args: string[], onStderr?: (text: string) => void): Promise<Run
     const child = spawn(process.execPath, ['--use-openssl-ca', LAPSCTL, ...args], {
       env: {
         PATH: process.env.PATH,
-        NODE_EXTRA_CA_CERTS: emulator.caFile,
         LAPS_CONSOLE_CONFIG_DIR: configDir,
       },
     });
@@ -54,7 +53,14 @@ function lapsctl(args: string[], onStderr?: (text: string) => void): Promise<Run
   });
 }
 
-const emulatorFlags = () => ['--authority', emulator.authority, '--graph-url', emulator.graphUrl];
+const emulatorFlags = () => [
+  '--authority',
+  emulator.authority,
+  '--graph-url',
+  emulator.graphUrl,
+  '--ca',
+  emulator.caFile,
+];
 const certFlags = () => [
   ...emulatorFlags(),
   '--client-id',
@@ -200,4 +206,14 @@ describe('lapsctl entra (emulator)', () => {
       );
     },
   );
+
+  it('refuses the emulator when its CA is not trusted', async () => {
+    const result = await lapsctl([
+      'entra',
+      'list',
+      ...certFlags().filter((a) => a !== '--ca' && a !== emulator.caFile),
+    ]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain('--ca FILE');
+  });
 });
