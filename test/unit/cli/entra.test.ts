@@ -216,4 +216,19 @@ describe('lapsctl entra (emulator)', () => {
     expect(result.code).toBe(5);
     expect(result.stderr).toContain('--ca FILE');
   });
+
+  it('records a reveal in the audit log, never the password', async () => {
+    const device = lapsDevices()[2];
+    const result = await lapsctl(['entra', 'get', device?.displayName ?? '', ...certFlags()]);
+    expect(result.code).toBe(0);
+    const shown = await lapsctl(['audit', 'show', '--limit', '1', '--json']);
+    const [record] = JSON.parse(shown.stdout) as Record<string, unknown>[];
+    expect(record).toMatchObject({
+      action: 'reveal',
+      computer: device?.displayName,
+      dn: `entra:${device?.deviceId}`,
+      app: 'lapsctl',
+    });
+    expect(JSON.stringify(record)).not.toContain(device?.laps?.credentials[0]?.password);
+  });
 });

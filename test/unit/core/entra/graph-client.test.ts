@@ -1,0 +1,93 @@
+// The Graph LAPS client and certificate sign-in against the Entra emulator, in process.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createLapsGraphClient,
+  type LapsGraphClient,
+} from '../../../../main/core/entra/graph-client.js';
+import type { RetryProgress } from '../../../../main/core/entra/retry.js';
+import { APP_ONLY_SCOPES } from '../../../../main/core/entra/scopes.js';
+import { certificateTokenSource } from '../../../../main/core/entra/sign-in.js';
+import { startEntraEmulator, type EntraEmulator } from '../../../fixtures/entra-emulator/index.js';
+
+let emulator: EntraEmulator;
+let graph: LapsGraphClient;
+const progress: RetryProgress[] = [];
+
+beforeAll(async () => {
+  emulator = await startEntraEmulator();
+  const certFile = join(mkdtempSync(join(tmpdir(), 'entra-core-')), 'client.pem');
+  writeFileSync(certFile, `${emulator.clients.certPem}\n${emulator.clients.keyPem}\n`);
+  const trust = { caPem: emulator.caPem };
+  const endpoints = { authority: emulator.authority, graphUrl: emulator.graphUrl };
+  const tokens = await certificateTokenSource({
+    endpoints,
+    clientId: emulator.clients.certClientId,
+    certFile,
+    appOnlyScopes: APP_ONLY_SCOPES,
+    trust,
+  });
+  graph = createLapsGraphClient({
+    graphUrl: emulator.graphUrl,
+    tokens,
+    trust,
+    retry: { onRetry: (p) => progress.push(p), sleep: () => Promise.resolve() },
+  });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+const withLaps = () => emulator.seed.devices.filter((d) => d.laps !== undefined);
+
+describe('LAPS Graph client (emulator)', () => {
+  it('pages through @odata.nextLink with $top', async () => {
+    const before = emulator.requests.length;
+    const devices = await graph.listDevices({ pageSize: 5 });
+    expect(devices).toHaveLength(withLaps().length);
+    const pages = emulator.requests
+      .slice(before)
+      .filter((r) => r.path.includes('/directory/deviceLocalCredentials'));
+    expect(pages.length).toBe(Math.ceil(withLaps().length / 5));
+  });
+
+  it('searches by name prefix, a quote in the name included', async () => {
+    const devices = await graph.listDevices({ nameStartsWith: "O'BRIEN" });
+    expect(devices.map((d) => d.deviceName)).toEqual(["O'BRIEN-PC"]);
+  });
+
+  it('reads every credential, newest first, decoding both encodings', async () => {
+    for (const encoding of ['utf16le', 'utf8'] as const) {
+      const device = withLaps().find((d) => d.laps?.credentials[0]?.encoding === encoding);
+      if (!device?.laps) throw new Error(`the seed has no ${encoding} device`);
+      const read = await graph.readCredentials(device.displayName);
+      expect(read.deviceId).toBe(device.deviceId);
+      expect(read.credentials.map((c) => c.password)).toEqual(
+        device.laps.credentials.map((c) => c.password),
+      );
+      expect(read.credentials[0]?.encoding).toBe(encoding === 'utf16le' ? 'utf-16le' : 'utf-8');
+    }
+  });
+
+  it('reads a device by its device id too', async () => {
+    const device = withLaps()[1];
+    if (!device) throw new Error('empty seed');
+    expect((await graph.readCredentials(device.deviceId)).deviceName).toBe(device.displayName);
+  });
+
+  it('says a device is not found', async () => {
+    await expect(graph.readCredentials('NO-SUCH-PC')).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('retries injected 429 and 503, reporting progress', async () => {
+    progress.length = 0;
+    emulator.injectFailures(/deviceLocalCredentials/, [429, 503], 2);
+    await graph.listDevices({ nameStartsWith: 'DESKTOP' });
+    expect(progress.map((p) => [p.status, p.waitMs])).toEqual([
+      [429, 2000],
+      [503, 2000],
+    ]);
+  });
+});
