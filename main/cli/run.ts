@@ -35,7 +35,7 @@ Commands:
                                          for offline recovery; Domain Admins only
   audit verify [--json]                  check that no line of the audit log was edited or removed
   audit show [--limit N] [--json]        the last N audit records (default ${DEFAULT_SHOW_LIMIT}), newest last
-  entra list|get ...                     LAPS passwords backed up to Microsoft Entra ID
+  entra list|get|rotate ...              LAPS passwords backed up to Microsoft Entra ID
                                          (lapsctl entra --help)
 
 ${CONNECTION_HELP}

@@ -10,7 +10,12 @@ import {
   type EntraDeviceCredentials,
   type LapsGraphClient,
 } from '../../core/entra/graph-client.js';
-import { APP_ONLY_SCOPES, READ_PASSWORD_SCOPES, scopesForGraph } from '../../core/entra/scopes.js';
+import {
+  APP_ONLY_SCOPES,
+  READ_PASSWORD_SCOPES,
+  ROTATE_SCOPES,
+  scopesForGraph,
+} from '../../core/entra/scopes.js';
 import {
   certificateTokenSource,
   deviceCodeTokenSource,
@@ -23,6 +28,8 @@ export const ENTRA_USAGE = `Entra ID (devices that back up their LAPS password t
   entra list [--filter TEXT] [--json]    devices with a LAPS backup whose name starts with TEXT
   entra get DEVICE [--history] [--json]  a device's LAPS password (by name or device id; recorded
                                          in the audit log); --history adds older backups
+  entra rotate DEVICE [--json]           ask Intune to rotate the password (audit-logged); the
+                                         device makes a new one at its next check-in
   Sign-in: --device-code (default: a code to enter at the verification page, printed on stderr)
            or --client-cert FILE (app-only: PEM certificate and unencrypted PEM key in FILE)
   --tenant ID|DOMAIN    the tenant (default: any work account's, "organizations")
@@ -59,8 +66,8 @@ export async function runEntra(
     output.stdout.write(`${ENTRA_USAGE}\n`);
     return subcommand === undefined ? 2 : 0;
   }
-  if (subcommand !== 'list' && subcommand !== 'get')
-    throw new UsageError(`Unknown entra subcommand "${subcommand}": use list or get.`);
+  if (subcommand !== 'list' && subcommand !== 'get' && subcommand !== 'rotate')
+    throw new UsageError(`Unknown entra subcommand "${subcommand}": use list, get or rotate.`);
   let values: ReturnType<typeof parse>['values'];
   let positionals: string[];
   try {
@@ -72,15 +79,15 @@ export async function runEntra(
     output.stdout.write(`${ENTRA_USAGE}\n`);
     return 0;
   }
-  if (subcommand === 'list' && values.history)
-    throw new UsageError('entra list takes no --history.');
-  if (subcommand === 'get' && values.filter !== undefined)
-    throw new UsageError('entra get takes no --filter: give the device name.');
+  if (subcommand !== 'get' && values.history)
+    throw new UsageError(`entra ${subcommand} takes no --history.`);
+  if (subcommand !== 'list' && values.filter !== undefined)
+    throw new UsageError(`entra ${subcommand} takes no --filter: give the device name.`);
   if (subcommand === 'list' ? positionals.length > 0 : positionals.length !== 1)
     throw new UsageError(
       subcommand === 'list'
         ? `entra list takes no arguments (use --filter TEXT).`
-        : 'entra get takes exactly one device name or device id.',
+        : `entra ${subcommand} takes exactly one device name or device id.`,
     );
   if (values['device-code'] && values['client-cert'] !== undefined)
     throw new UsageError('Give --device-code or --client-cert, not both.');
@@ -114,8 +121,13 @@ export async function runEntra(
           trust,
           onPrompt: (prompt) => writeNote(output, prompt.message),
           // get reads a password: consent to that with the same code (incremental otherwise).
-          ...(subcommand === 'get'
-            ? { upfrontScopes: scopesForGraph(READ_PASSWORD_SCOPES, resource) }
+          ...(subcommand !== 'list'
+            ? {
+                upfrontScopes: scopesForGraph(
+                  subcommand === 'get' ? READ_PASSWORD_SCOPES : ROTATE_SCOPES,
+                  resource,
+                ),
+              }
             : {}),
         });
   const graph = createLapsGraphClient({
@@ -136,6 +148,37 @@ export async function runEntra(
     return 0;
   }
   const device = positionals[0] ?? '';
+  const actor = () => ({
+    osUser: osUserName(env),
+    identity: tokens.identity(),
+    server: endpoints.graphUrl,
+  });
+  if (subcommand === 'rotate') {
+    const rotation = await graph.requestRotation(device);
+    // Recorded as soon as Intune accepted it; the device has not rotated yet.
+    await appendAuditRecord(auditPaths, {
+      action: 'rotate',
+      computer: rotation.device.deviceName,
+      dn: `entra:${rotation.device.deviceId}`,
+      source: null,
+      detail: `entra, Intune managed device ${rotation.managedDeviceId}`,
+      actor: actor(),
+      app: 'lapsctl',
+    });
+    if (output.json)
+      writeJson(output, {
+        computer: rotation.device.deviceName,
+        deviceId: rotation.device.deviceId,
+        managedDeviceId: rotation.managedDeviceId,
+        requested: true,
+        lastBackup: rotation.device.lastBackupDateTime,
+      });
+    else
+      output.stdout.write(
+        `Intune accepted the rotation of ${rotation.device.deviceName}'s password. The device makes and backs up a new one at its next check-in (usually within hours; sooner if synced from Intune); until then \`lapsctl entra get\` shows the current one.\n`,
+      );
+    return 0;
+  }
   const found = await graph.readCredentials(device);
   const newest = found.credentials[0];
   if (newest === undefined) throw new NoLapsPasswordError(found.deviceName);
@@ -147,7 +190,7 @@ export async function runEntra(
     dn: `entra:${found.deviceId}`,
     source: null,
     detail: values.history ? `entra, history (${found.credentials.length} entries)` : 'entra',
-    actor: { osUser: osUserName(env), identity: tokens.identity(), server: endpoints.graphUrl },
+    actor: actor(),
     app: 'lapsctl',
   });
   printCredentials(output, found, values.history === true);

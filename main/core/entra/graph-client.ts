@@ -5,12 +5,12 @@ import {
   GraphError,
   type AuthenticationProviderOptions,
 } from '@microsoft/microsoft-graph-client';
-import { MalformedDataError, NotFoundError } from '../errors/laps-error.js';
+import { LapsError, MalformedDataError, NotFoundError } from '../errors/laps-error.js';
 import { HttpsMessageHandler, type HttpsTrust } from './https-transport.js';
 import { graphErrorToLapsError, type Needed } from './graph-errors.js';
 import { decodePasswordBase64, type PasswordEncoding } from './password-encoding.js';
 import { withRetry, type HttpFailure, type RetryOptions } from './retry.js';
-import { BROWSE_SCOPES, READ_PASSWORD_SCOPES, scopesForGraph } from './scopes.js';
+import { BROWSE_SCOPES, READ_PASSWORD_SCOPES, ROTATE_SCOPES, scopesForGraph } from './scopes.js';
 import type { TokenSource } from './sign-in.js';
 
 /** Graph asks callers of deviceLocalCredentials to name themselves (documented, required). */
@@ -45,7 +45,23 @@ export interface LapsGraphClient {
   listDevices(options?: { nameStartsWith?: string; pageSize?: number }): Promise<EntraLapsDevice[]>;
   /** A device by its exact name or its device id, with every backed-up password. */
   readCredentials(device: string): Promise<EntraDeviceCredentials>;
+  /**
+   * Asks Intune to rotate the device's password (beta rotateLocalAdminPassword). Intune only
+   * queues it: the device makes and backs up a new password at its next check-in.
+   */
+  requestRotation(device: string): Promise<{ device: EntraLapsDevice; managedDeviceId: string }>;
 }
+
+const ROTATE_NEEDS: Needed = {
+  scope: 'DeviceManagementManagedDevices.PrivilegedOperations.All',
+  role: 'DeviceManagementManagedDevices.PrivilegedOperations.All',
+  directoryRole: 'Intune Administrator',
+};
+const FIND_MANAGED_NEEDS: Needed = {
+  scope: 'DeviceManagementManagedDevices.Read.All',
+  role: 'DeviceManagementManagedDevices.Read.All',
+  directoryRole: 'Intune Administrator',
+};
 
 const BROWSE_NEEDS: Needed = {
   scope: 'DeviceLocalCredential.ReadBasic.All',
@@ -132,7 +148,68 @@ export function createLapsGraphClient(options: {
     throw error;
   };
 
+  /** Graph reads credentials by device id only: a name is looked up first (exact match). */
+  const findDevice = async (device: string): Promise<EntraLapsDevice> => {
+    const url = GUID.test(device)
+      ? `${base}/${encodeURIComponent(device)}`
+      : `${base}?$filter=${encodeURIComponent(`deviceName eq '${odataString(device)}'`)}`;
+    let found: Page & DeviceLocalCredentialInfo;
+    try {
+      found = (await get(url, BROWSE_SCOPES)) as Page & DeviceLocalCredentialInfo;
+    } catch (error) {
+      return refuse(error, BROWSE_NEEDS, 'find the device', device);
+    }
+    const first = Array.isArray(found.value)
+      ? (found.value as DeviceLocalCredentialInfo[])[0]
+      : GUID.test(device)
+        ? found
+        : undefined;
+    if (first === undefined) throw new NotFoundError(device);
+    return toDevice(first);
+  };
+
   return {
+    async requestRotation(device) {
+      const found = await findDevice(device);
+      const filter = `azureADDeviceId eq '${odataString(found.deviceId)}'`;
+      let managed: Page;
+      try {
+        managed = (await get(
+          `${options.graphUrl}/beta/deviceManagement/managedDevices?$filter=${encodeURIComponent(filter)}&$select=id`,
+          ROTATE_SCOPES,
+        )) as Page;
+      } catch (error) {
+        return refuse(error, FIND_MANAGED_NEEDS, `find ${found.deviceName} in Intune`, device);
+      }
+      const first = Array.isArray(managed.value)
+        ? (managed.value as { id?: unknown }[])[0]
+        : undefined;
+      if (typeof first?.id !== 'string')
+        throw new LapsError(
+          'not-found',
+          `${found.deviceName} is not enrolled in Intune, so Intune cannot rotate its password: rotate it on the device (Reset-LapsPassword).`,
+        );
+      const managedDeviceId = first.id;
+      try {
+        await withRetry(
+          () =>
+            client
+              .api(
+                `${options.graphUrl}/beta/deviceManagement/managedDevices/${encodeURIComponent(managedDeviceId)}/rotateLocalAdminPassword`,
+              )
+              .middlewareOptions([
+                new AuthenticationHandlerOptions(undefined, { scopes: [...ROTATE_SCOPES] }),
+              ])
+              .post(null) as Promise<unknown>,
+          httpFailureOf,
+          options.retry,
+        );
+      } catch (error) {
+        return refuse(error, ROTATE_NEEDS, `rotate the password of ${found.deviceName}`, device);
+      }
+      return { device: found, managedDeviceId };
+    },
+
     async listDevices(listOptions = {}) {
       const query = new URLSearchParams();
       if (listOptions.nameStartsWith !== undefined && listOptions.nameStartsWith !== '')
@@ -156,25 +233,7 @@ export function createLapsGraphClient(options: {
     },
 
     async readCredentials(device) {
-      let id = device;
-      if (!GUID.test(device)) {
-        // Graph reads credentials by device id only: find the id of the exactly named device.
-        let page: Page;
-        try {
-          page = (await get(
-            `${base}?$filter=${encodeURIComponent(`deviceName eq '${odataString(device)}'`)}`,
-            BROWSE_SCOPES,
-          )) as Page;
-        } catch (error) {
-          return refuse(error, BROWSE_NEEDS, 'find the device', device);
-        }
-        const matches = Array.isArray(page.value)
-          ? (page.value as DeviceLocalCredentialInfo[])
-          : [];
-        const first = matches[0];
-        if (first === undefined) throw new NotFoundError(device);
-        id = toDevice(first).deviceId;
-      }
+      const id = (await findDevice(device)).deviceId;
       let info: DeviceLocalCredentialInfo;
       try {
         info = (await get(

@@ -11,6 +11,15 @@ export const READ_PASSWORD_SCOPES = [
   'https://graph.microsoft.com/DeviceLocalCredential.Read.All',
 ] as const;
 
+/**
+ * Rotation goes through Intune: finding the managed device, then the remote action, which Intune
+ * gates on PrivilegedOperations (the docs list only Read, but the action is refused without it).
+ */
+export const ROTATE_SCOPES = [
+  'https://graph.microsoft.com/DeviceManagementManagedDevices.Read.All',
+  'https://graph.microsoft.com/DeviceManagementManagedDevices.PrivilegedOperations.All',
+] as const;
+
 /** App-only tokens carry the roles granted to the app; ".default" asks for all of them. */
 export const APP_ONLY_SCOPES = ['https://graph.microsoft.com/.default'] as const;
 

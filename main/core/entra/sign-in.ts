@@ -37,6 +37,11 @@ interface TransportFailure {
   error: LapsError | null;
 }
 
+/** Read through a call: TypeScript would otherwise take it for the null set before the try. */
+function transportFailureOf(failure: TransportFailure): LapsError | null {
+  return failure.error;
+}
+
 function msalConfig(options: CommonOptions, failure: TransportFailure): Configuration {
   const host = new URL(options.endpoints.authority).host;
   return {
@@ -97,7 +102,7 @@ export function deviceCodeTokenSource(
             }),
         });
       } catch (error) {
-        throw failure.error ?? signInError(error);
+        throw transportFailureOf(failure) ?? signInError(error);
       }
       if (!last) throw new AuthenticationError('Entra ID returned no token for the device code.');
       return last.accessToken;
@@ -136,7 +141,7 @@ export async function certificateTokenSource(
       try {
         result = await app.acquireTokenByClientCredential({ scopes: [...options.appOnlyScopes] });
       } catch (error) {
-        throw failure.error ?? signInError(error);
+        throw transportFailureOf(failure) ?? signInError(error);
       }
       if (!result) throw new AuthenticationError('Entra ID returned no token for the certificate.');
       return result.accessToken;

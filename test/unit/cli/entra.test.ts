@@ -231,4 +231,32 @@ describe('lapsctl entra (emulator)', () => {
     });
     expect(JSON.stringify(record)).not.toContain(device?.laps?.credentials[0]?.password);
   });
+
+  it('asks Intune to rotate, says it happens at check-in, and audits it', async () => {
+    const device = emulator.seed.devices.find((d) => d.laps && d.managedDeviceId !== undefined);
+    if (!device) throw new Error('the seed has no managed device with LAPS');
+    const result = await lapsctl(['entra', 'rotate', device.displayName, '--json', ...certFlags()]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      deviceId: device.deviceId,
+      managedDeviceId: device.managedDeviceId,
+      requested: true,
+    });
+    const newPassword = emulator.checkIn(device.deviceId);
+    expect(newPassword).toBeDefined();
+    const after = await lapsctl(['entra', 'get', device.displayName, '--json', ...certFlags()]);
+    expect((JSON.parse(after.stdout) as { password: string }).password).toBe(newPassword);
+    const shown = await lapsctl(['audit', 'show', '--limit', '2', '--json']);
+    const records = JSON.parse(shown.stdout) as { action: string }[];
+    expect(records.map((r) => r.action)).toEqual(['rotate', 'reveal']);
+  });
+
+  it('says plainly when a device is not in Intune', async () => {
+    const device = emulator.seed.devices.find((d) => d.laps && d.managedDeviceId === undefined);
+    if (!device) return;
+    const result = await lapsctl(['entra', 'rotate', device.displayName, ...certFlags()]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('not enrolled in Intune');
+  });
 });
