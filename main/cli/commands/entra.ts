@@ -8,6 +8,7 @@ import { ENTRA_CLOUDS, isEntraCloudName, resolveEndpoints } from '../../core/ent
 import {
   createLapsGraphClient,
   type EntraDeviceCredentials,
+  type EntraDeviceDetails,
   type LapsGraphClient,
 } from '../../core/entra/graph-client.js';
 import {
@@ -21,7 +22,7 @@ import {
   deviceCodeTokenSource,
   type TokenSource,
 } from '../../core/entra/sign-in.js';
-import { NoLapsPasswordError, UsageError } from '../../core/errors/laps-error.js';
+import { LapsError, NoLapsPasswordError, UsageError } from '../../core/errors/laps-error.js';
 import { writeBlock, writeJson, writeNote, type Output } from '../output.js';
 
 export const ENTRA_USAGE = `Entra ID (devices that back up their LAPS password to Microsoft Entra ID):
@@ -180,6 +181,13 @@ export async function runEntra(
     return 0;
   }
   const found = await graph.readCredentials(device);
+  // Details help to check it is the right device; without Device.Read.All, get still works.
+  const details = output.json
+    ? null
+    : await graph.readDeviceDetails(found.deviceId).catch((error: unknown) => {
+        if (error instanceof LapsError && error.code === 'access-denied') return null;
+        throw error;
+      });
   const newest = found.credentials[0];
   if (newest === undefined) throw new NoLapsPasswordError(found.deviceName);
   // Recorded before anything is printed; if it cannot be, nothing is (fail closed).
@@ -193,7 +201,7 @@ export async function runEntra(
     actor: actor(),
     app: 'lapsctl',
   });
-  printCredentials(output, found, values.history === true);
+  printCredentials(output, found, details, values.history === true);
   return 0;
 }
 
@@ -244,9 +252,16 @@ async function listDevices(
   );
 }
 
+const JOIN_TYPES: Readonly<Record<string, string>> = {
+  AzureAd: 'Microsoft Entra joined',
+  ServerAd: 'Microsoft Entra hybrid joined',
+  Workplace: 'Microsoft Entra registered',
+};
+
 function printCredentials(
   output: Output,
   found: EntraDeviceCredentials,
+  details: EntraDeviceDetails | null,
   withHistory: boolean,
 ): void {
   const [newest, ...older] = found.credentials;
@@ -275,6 +290,17 @@ function printCredentials(
     ['Computer', found.deviceName],
     ['Device ID', found.deviceId],
     ['Source', 'Microsoft Entra ID'],
+    ...(details
+      ? ([
+          [
+            'OS',
+            [details.operatingSystem, details.operatingSystemVersion].filter(Boolean).join(' ') ||
+              '—',
+          ],
+          ['Join type', JOIN_TYPES[details.trustType ?? ''] ?? details.trustType ?? '—'],
+          ['Last sign-in', details.approximateLastSignInDateTime ?? '—'],
+        ] as const)
+      : []),
     ['Account', newest.accountName],
     ['Password', newest.password],
     ['Updated', newest.backupDateTime],

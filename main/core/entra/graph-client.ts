@@ -41,6 +41,15 @@ export interface EntraDeviceCredentials extends EntraLapsDevice {
   readonly credentials: readonly EntraCredential[];
 }
 
+/** The device's directory record (/devices), for the helpdesk to check it is the right one. */
+export interface EntraDeviceDetails {
+  readonly operatingSystem: string | null;
+  readonly operatingSystemVersion: string | null;
+  /** AzureAd (joined), ServerAd (hybrid joined) or Workplace (registered). */
+  readonly trustType: string | null;
+  readonly approximateLastSignInDateTime: string | null;
+}
+
 export interface LapsGraphClient {
   listDevices(options?: { nameStartsWith?: string; pageSize?: number }): Promise<EntraLapsDevice[]>;
   /** A device by its exact name or its device id, with every backed-up password. */
@@ -49,9 +58,12 @@ export interface LapsGraphClient {
    * Asks Intune to rotate the device's password (beta rotateLocalAdminPassword). Intune only
    * queues it: the device makes and backs up a new password at its next check-in.
    */
+  /** The device's directory record, or null when there is none. */
+  readDeviceDetails(deviceId: string): Promise<EntraDeviceDetails | null>;
   requestRotation(device: string): Promise<{ device: EntraLapsDevice; managedDeviceId: string }>;
 }
 
+const DEVICE_NEEDS: Needed = { scope: 'Device.Read.All', role: 'Device.Read.All' };
 const ROTATE_NEEDS: Needed = {
   scope: 'DeviceManagementManagedDevices.PrivilegedOperations.All',
   role: 'DeviceManagementManagedDevices.PrivilegedOperations.All',
@@ -169,6 +181,30 @@ export function createLapsGraphClient(options: {
   };
 
   return {
+    async readDeviceDetails(deviceId) {
+      const filter = `deviceId eq '${odataString(deviceId)}'`;
+      let page: Page;
+      try {
+        page = (await get(
+          `${options.graphUrl}/v1.0/devices?$filter=${encodeURIComponent(filter)}&$select=operatingSystem,operatingSystemVersion,trustType,approximateLastSignInDateTime`,
+          BROWSE_SCOPES,
+        )) as Page;
+      } catch (error) {
+        return refuse(error, DEVICE_NEEDS, 'read the device record', deviceId);
+      }
+      const first = Array.isArray(page.value)
+        ? (page.value as Record<string, unknown>[])[0]
+        : undefined;
+      if (first === undefined) return null;
+      const text = (value: unknown) => (typeof value === 'string' ? value : null);
+      return {
+        operatingSystem: text(first.operatingSystem),
+        operatingSystemVersion: text(first.operatingSystemVersion),
+        trustType: text(first.trustType),
+        approximateLastSignInDateTime: text(first.approximateLastSignInDateTime),
+      };
+    },
+
     async requestRotation(device) {
       const found = await findDevice(device);
       const filter = `azureADDeviceId eq '${odataString(found.deviceId)}'`;

@@ -259,4 +259,14 @@ describe('lapsctl entra (emulator)', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('not enrolled in Intune');
   });
+
+  it('shows the device record beside the password in text output', async () => {
+    const device = lapsDevices()[4];
+    const result = await lapsctl(['entra', 'get', device?.displayName ?? '', ...certFlags()]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Device ID     ${device?.deviceId}`);
+    expect(result.stdout).toContain(device?.operatingSystem);
+    expect(result.stdout).toMatch(/Join type +Microsoft Entra/);
+    expect(result.stdout).toContain(`Password      ${device?.laps?.credentials[0]?.password}`);
+  });
 });
