@@ -8,7 +8,14 @@ import {
 import { LapsError, MalformedDataError, NotFoundError } from '../errors/laps-error.js';
 import { HttpsMessageHandler, type HttpsTrust } from './https-transport.js';
 import { graphErrorToLapsError, type Needed } from './graph-errors.js';
-import { decodePasswordBase64, type PasswordEncoding } from './password-encoding.js';
+import {
+  toCredentials,
+  toDevice,
+  type DeviceLocalCredentialInfo,
+  type EntraDeviceCredentials,
+  type EntraDeviceDetails,
+  type EntraLapsDevice,
+} from './laps-credentials.js';
 import { withRetry, type HttpFailure, type RetryOptions } from './retry.js';
 import { BROWSE_SCOPES, READ_PASSWORD_SCOPES, ROTATE_SCOPES, scopesForGraph } from './scopes.js';
 import type { TokenSource } from './sign-in.js';
@@ -18,37 +25,6 @@ export const CLIENT_NAME_HEADERS = {
   'ocp-client-name': 'LAPS Console',
   'ocp-client-version': '0.1.0',
 } as const;
-
-/** A device with a LAPS backup in Entra ID (deviceLocalCredentialInfo without credentials). */
-export interface EntraLapsDevice {
-  readonly deviceId: string;
-  readonly deviceName: string;
-  readonly lastBackupDateTime: string | null;
-  readonly refreshDateTime: string | null;
-}
-
-/** One backed-up password, decoded. */
-export interface EntraCredential {
-  readonly accountName: string;
-  readonly accountSid: string | null;
-  readonly backupDateTime: string;
-  readonly password: string;
-  readonly encoding: PasswordEncoding;
-}
-
-export interface EntraDeviceCredentials extends EntraLapsDevice {
-  /** Newest first. */
-  readonly credentials: readonly EntraCredential[];
-}
-
-/** The device's directory record (/devices), for the helpdesk to check it is the right one. */
-export interface EntraDeviceDetails {
-  readonly operatingSystem: string | null;
-  readonly operatingSystemVersion: string | null;
-  /** AzureAd (joined), ServerAd (hybrid joined) or Workplace (registered). */
-  readonly trustType: string | null;
-  readonly approximateLastSignInDateTime: string | null;
-}
 
 export interface LapsGraphClient {
   listDevices(options?: { nameStartsWith?: string; pageSize?: number }): Promise<EntraLapsDevice[]>;
@@ -85,14 +61,6 @@ const READ_NEEDS: Needed = {
   role: 'DeviceLocalCredential.Read.All',
   directoryRole: 'Cloud Device Administrator or Intune Administrator',
 };
-
-interface DeviceLocalCredentialInfo {
-  readonly id?: unknown;
-  readonly deviceName?: unknown;
-  readonly lastBackupDateTime?: unknown;
-  readonly refreshDateTime?: unknown;
-  readonly credentials?: unknown;
-}
 
 interface Page {
   readonly value?: unknown;
@@ -294,42 +262,9 @@ function httpFailureOf(error: unknown): HttpFailure | null {
   return { status: error.statusCode, retryAfter: error.headers?.get('Retry-After') ?? null };
 }
 
-function toDevice(item: DeviceLocalCredentialInfo): EntraLapsDevice {
-  if (typeof item.id !== 'string' || typeof item.deviceName !== 'string')
-    throw new MalformedDataError('Graph returned a LAPS device without an id or a name.');
-  return {
-    deviceId: item.id,
-    deviceName: item.deviceName,
-    lastBackupDateTime:
-      typeof item.lastBackupDateTime === 'string' ? item.lastBackupDateTime : null,
-    refreshDateTime: typeof item.refreshDateTime === 'string' ? item.refreshDateTime : null,
-  };
-}
-
-function toCredentials(value: unknown): EntraCredential[] {
-  if (!Array.isArray(value))
-    throw new MalformedDataError(
-      'Graph returned no credentials for the device: the DeviceLocalCredential.Read.All permission may be missing.',
-    );
-  return (value as Record<string, unknown>[])
-    .map((entry) => {
-      const { accountName, accountSid, backupDateTime, passwordBase64 } = entry;
-      if (
-        typeof accountName !== 'string' ||
-        typeof backupDateTime !== 'string' ||
-        typeof passwordBase64 !== 'string'
-      )
-        throw new MalformedDataError(
-          'Graph returned a credential without its account, date or password.',
-        );
-      const decoded = decodePasswordBase64(passwordBase64);
-      return {
-        accountName,
-        accountSid: typeof accountSid === 'string' ? accountSid : null,
-        backupDateTime,
-        password: decoded.password,
-        encoding: decoded.encoding,
-      };
-    })
-    .sort((a, b) => Date.parse(b.backupDateTime) - Date.parse(a.backupDateTime));
-}
+export type {
+  EntraCredential,
+  EntraDeviceCredentials,
+  EntraDeviceDetails,
+  EntraLapsDevice,
+} from './laps-credentials.js';
