@@ -34,29 +34,27 @@ if (wants('cli')) {
   // One CommonJS file: it loads faster than a tree of modules or an ESM bundle, and loading is
   // most of a CLI's start-up time.
   const outfile = 'dist/cli/lapsctl.cjs';
-  for (const [pkg, file] of Object.entries(ENTRA_PACKAGES)) {
-    await build({
-      stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.' },
-      outfile: `dist/cli/${file}`,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      keepNames: true,
-      logLevel: 'warning',
-    });
-  }
-  await build({
-    entryPoints: ['main/cli/lapsctl.ts'],
-    outfile,
+  // Less to read and parse at every start; names kept, as errors carry their class name.
+  const cliFile = {
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    // Less to read and parse at every start; names kept, as errors carry their class name.
     minify: true,
     keepNames: true,
+    logLevel: 'warning',
+  };
+  for (const [pkg, file] of Object.entries(ENTRA_PACKAGES)) {
+    await build({
+      ...cliFile,
+      stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.' },
+      outfile: `dist/cli/${file}`,
+    });
+  }
+  await build({
+    ...cliFile,
+    entryPoints: ['main/cli/lapsctl.ts'],
+    outfile,
     sourcemap: 'linked',
     // Native packages stay runtime imports: a machine without kerberos still runs every other
     // command, and koffi (Windows-native decryption) is loaded only on Windows, only when used.
@@ -66,7 +64,6 @@ if (wants('cli')) {
     // bundled root store for the first TLS context (~20 ms, nodejs/node#56301) unless told to use
     // OpenSSL's. npm's shims (cmd-shim) carry `env -S` arguments over to Windows.
     banner: { js: '#!/usr/bin/env -S node --use-openssl-ca' },
-    logLevel: 'warning',
   });
   await chmod(outfile, 0o755);
 }
