@@ -121,13 +121,7 @@ export interface KeyIdentifier {
 
 export function parseKeyIdentifier(data: Uint8Array): KeyIdentifier {
   const r = new LeReader(data, 'key identifier');
-  if (r.u32() !== 1) throw malformed('the key identifier version is not 1');
-  if (r.u32() !== KDSK) throw malformed('the key identifier magic is not KDSK');
-  const flags = r.u32();
-  const l0 = r.i32();
-  const l1 = r.i32();
-  const l2 = r.i32();
-  const rootKeyId = guidToString(r.bytes(16));
+  const { flags, l0, l1, l2, rootKeyId } = readKdskHead(r, 'key identifier');
   const cbKeyInfo = r.u32();
   const cbDomain = r.u32();
   const cbForest = r.u32();
@@ -141,6 +135,21 @@ export function parseKeyIdentifier(data: Uint8Array): KeyIdentifier {
     ? parsePublicKeyInfo(keyInfoBytes)
     : ({ kind: 'nonce', raw: keyInfoBytes } as const);
   return { isPublicKey, l0, l1, l2, rootKeyId, keyInfo, domain, forest };
+}
+
+/** The head a key identifier and a group key envelope share (MS-GKDI 2.2.4): version 1, "KDSK",
+ * flags, L0/L1/L2 and the root key id. */
+function readKdskHead(
+  r: LeReader,
+  what: string,
+): { flags: number; l0: number; l1: number; l2: number; rootKeyId: string } {
+  if (r.u32() !== 1) throw malformed(`the ${what} version is not 1`);
+  if (r.u32() !== KDSK) throw malformed(`the ${what} magic is not KDSK`);
+  const flags = r.u32();
+  const l0 = r.i32();
+  const l1 = r.i32();
+  const l2 = r.i32();
+  return { flags, l0, l1, l2, rootKeyId: guidToString(r.bytes(16)) };
 }
 
 function checkL(l0: number, l1: number, l2: number): void {
@@ -218,13 +227,7 @@ export interface GroupKeyEnvelope {
 
 export function parseGroupKeyEnvelope(data: Uint8Array): GroupKeyEnvelope {
   const r = new LeReader(data, 'group key envelope');
-  if (r.u32() !== 1) throw malformed('the group key envelope version is not 1');
-  if (r.u32() !== KDSK) throw malformed('the group key envelope magic is not KDSK');
-  const flags = r.u32();
-  const l0 = r.i32();
-  const l1 = r.i32();
-  const l2 = r.i32();
-  const rootKeyId = guidToString(r.bytes(16));
+  const { flags, l0, l1, l2, rootKeyId } = readKdskHead(r, 'group key envelope');
   const cbKdfAlgorithm = r.u32();
   const cbKdfParameters = r.u32();
   const cbSecretAlgorithm = r.u32();
