@@ -13,15 +13,13 @@ import {
 } from '../../core/entra/graph-client.js';
 import {
   APP_ONLY_SCOPES,
+  BROWSE_SCOPES,
   READ_PASSWORD_SCOPES,
   ROTATE_SCOPES,
   scopesForGraph,
 } from '../../core/entra/scopes.js';
-import {
-  certificateTokenSource,
-  deviceCodeTokenSource,
-  type TokenSource,
-} from '../../core/entra/sign-in.js';
+import { EntraSession } from '../../core/entra/session.js';
+import { certificateTokenSource, type TokenSource } from '../../core/entra/sign-in.js';
 import { LapsError, NoLapsPasswordError, UsageError } from '../../core/errors/laps-error.js';
 import { writeBlock, writeJson, writeNote, type Output } from '../output.js';
 
@@ -107,6 +105,22 @@ export async function runEntra(
   const trust = values.ca !== undefined ? { caPem: await readCaFile(values.ca) } : {};
   // Permissions are named for the cloud's Graph resource, even when --graph-url points elsewhere.
   const resource = ENTRA_CLOUDS[cloud].graphUrl;
+  const deviceCodeSignIn = async (): Promise<TokenSource> => {
+    const session = new EntraSession({
+      endpoints,
+      clientId,
+      trust,
+      openBrowser: () => Promise.reject(new UsageError('No browser sign-in yet.')),
+    });
+    // One code for the whole command: get and rotate consent to what they need up front.
+    const upfront =
+      subcommand === 'list' ? [] : subcommand === 'get' ? READ_PASSWORD_SCOPES : ROTATE_SCOPES;
+    const account = await session.signInWithDeviceCode({
+      scopes: scopesForGraph([...BROWSE_SCOPES, ...upfront], resource),
+      onPrompt: (prompt) => writeNote(output, prompt.message),
+    });
+    return session.tokenSource(account.accountId, { interaction: 'never' });
+  };
   const tokens: TokenSource =
     values['client-cert'] !== undefined
       ? await certificateTokenSource({
@@ -116,21 +130,7 @@ export async function runEntra(
           certFile: values['client-cert'],
           appOnlyScopes: scopesForGraph(APP_ONLY_SCOPES, resource),
         })
-      : deviceCodeTokenSource({
-          endpoints,
-          clientId,
-          trust,
-          onPrompt: (prompt) => writeNote(output, prompt.message),
-          // get reads a password: consent to that with the same code (incremental otherwise).
-          ...(subcommand !== 'list'
-            ? {
-                upfrontScopes: scopesForGraph(
-                  subcommand === 'get' ? READ_PASSWORD_SCOPES : ROTATE_SCOPES,
-                  resource,
-                ),
-              }
-            : {}),
-        });
+      : await deviceCodeSignIn();
   const graph = createLapsGraphClient({
     graphUrl: endpoints.graphUrl,
     tokens,
@@ -161,7 +161,7 @@ export async function runEntra(
       action: 'rotate',
       computer: rotation.device.deviceName,
       dn: `entra:${rotation.device.deviceId}`,
-      source: null,
+      source: 'entra',
       detail: `entra, Intune managed device ${rotation.managedDeviceId}`,
       actor: actor(),
       app: 'lapsctl',
@@ -196,7 +196,7 @@ export async function runEntra(
     computer: found.deviceName,
     // Entra devices have no DN: the device id, marked as such, names the record instead.
     dn: `entra:${found.deviceId}`,
-    source: null,
+    source: 'entra',
     detail: values.history ? `entra, history (${found.credentials.length} entries)` : 'entra',
     actor: actor(),
     app: 'lapsctl',

@@ -11,7 +11,14 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_APPS = ['lapsctl', 'console'] as const;
 export type AuditApp = (typeof AUDIT_APPS)[number];
 
-const LAPS_SOURCES: readonly LapsSource[] = ['windows-laps', 'windows-laps-encrypted', 'legacy'];
+/** Where the password acted on lives: a LAPS flavour in AD, or Entra ID's backup of a device. */
+export type AuditSource = LapsSource | 'entra';
+const AUDIT_SOURCES: readonly AuditSource[] = [
+  'windows-laps',
+  'windows-laps-encrypted',
+  'legacy',
+  'entra',
+];
 
 /** Who acted: the person at this machine, and as whom and where they signed in to the directory. */
 export interface AuditActor {
@@ -33,7 +40,7 @@ export interface AuditEvent {
    * The LAPS flavour acted on. An expiry sets every flavour the computer has: this names the
    * first (Windows LAPS before legacy).
    */
-  readonly source: LapsSource | null;
+  readonly source: AuditSource | null;
   /** What else the action needs said, never a secret: for expire, the new expiration (ISO 8601). */
   readonly detail: string | null;
   readonly actor: AuditActor;
@@ -150,8 +157,8 @@ function recordProblem(record: Record<string, unknown>): string | null {
   if (!(AUDIT_ACTIONS as readonly unknown[]).includes(action)) return 'action is not known';
   if (!isText(record.computer)) return 'computer is not text';
   if (!isText(record.dn)) return 'dn is not text';
-  if (source !== null && !(LAPS_SOURCES as readonly unknown[]).includes(source))
-    return 'source is not a LAPS flavour';
+  if (source !== null && !(AUDIT_SOURCES as readonly unknown[]).includes(source))
+    return 'source is neither a LAPS flavour nor entra';
   if (!isTextOrNull(record.detail)) return 'detail is not text';
   if (typeof actor !== 'object' || actor === null || Array.isArray(actor))
     return 'actor is not an object';

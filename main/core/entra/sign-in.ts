@@ -2,7 +2,6 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   ConfidentialClientApplication,
-  PublicClientApplication,
   type AuthenticationResult,
   type Configuration,
 } from '@azure/msal-node';
@@ -25,7 +24,8 @@ export interface DeviceCodePrompt {
   readonly message: string;
 }
 
-interface CommonOptions {
+/** What every Entra client of ours is built from. */
+export interface EntraClientOptions {
   readonly endpoints: EntraEndpoints;
   readonly clientId: string;
   readonly cacheStore?: TokenCacheStore;
@@ -33,16 +33,16 @@ interface CommonOptions {
 }
 
 /** The last transport failure of a client, kept because MSAL flattens it into a string. */
-interface TransportFailure {
+export interface TransportFailure {
   error: LapsError | null;
 }
 
 /** Read through a call: TypeScript would otherwise take it for the null set before the try. */
-function transportFailureOf(failure: TransportFailure): LapsError | null {
+export function transportFailureOf(failure: TransportFailure): LapsError | null {
   return failure.error;
 }
 
-function msalConfig(options: CommonOptions, failure: TransportFailure): Configuration {
+export function msalConfig(options: EntraClientOptions, failure: TransportFailure): Configuration {
   const host = new URL(options.endpoints.authority).host;
   return {
     auth: {
@@ -63,61 +63,15 @@ function msalConfig(options: CommonOptions, failure: TransportFailure): Configur
 }
 
 /**
- * Delegated sign-in with a device code: the user opens the verification page anywhere and types
- * the code. Later scopes (incremental consent) are first tried silently with the signed-in
- * account, and if Entra wants consent, through another device code.
- */
-export function deviceCodeTokenSource(
-  options: CommonOptions & {
-    readonly onPrompt: (prompt: DeviceCodePrompt) => void;
-    /**
-     * Scopes to consent to at the first sign-in besides those the first call needs: a command
-     * that will read a password asks for it at once, so the user types one code, not two.
-     */
-    readonly upfrontScopes?: readonly string[];
-  },
-): TokenSource {
-  const failure: TransportFailure = { error: null };
-  const app = new PublicClientApplication(msalConfig(options, failure));
-  let last: AuthenticationResult | null = null;
-  return {
-    async accessToken(scopes) {
-      if (last?.account) {
-        try {
-          last = await app.acquireTokenSilent({ account: last.account, scopes: [...scopes] });
-          return last.accessToken;
-        } catch {
-          // Not consented yet, or no refresh token: fall through to another device code.
-        }
-      }
-      failure.error = null;
-      try {
-        last = await app.acquireTokenByDeviceCode({
-          scopes: [...new Set([...scopes, ...(options.upfrontScopes ?? [])])],
-          deviceCodeCallback: (response) =>
-            options.onPrompt({
-              userCode: response.userCode,
-              verificationUri: response.verificationUri,
-              message: response.message,
-            }),
-        });
-      } catch (error) {
-        throw transportFailureOf(failure) ?? signInError(error);
-      }
-      if (!last) throw new AuthenticationError('Entra ID returned no token for the device code.');
-      return last.accessToken;
-    },
-    identity: () => last?.account?.username ?? 'unknown',
-  };
-}
-
-/**
  * App-only sign-in with a certificate (automation): the file holds the PEM certificate and its
  * PEM private key. The app's granted roles decide what it may read; scopes asked for are ignored
  * in favour of ".default".
  */
 export async function certificateTokenSource(
-  options: CommonOptions & { readonly certFile: string; readonly appOnlyScopes: readonly string[] },
+  options: EntraClientOptions & {
+    readonly certFile: string;
+    readonly appOnlyScopes: readonly string[];
+  },
 ): Promise<TokenSource> {
   const { certificatePem, privateKeyPem } = await readCertificateFile(options.certFile);
   const certificate = new X509Certificate(certificatePem);
@@ -174,7 +128,7 @@ async function readCertificateFile(
 }
 
 /** MSAL's errors carry AADSTS codes; the sentence names what to do. */
-function signInError(error: unknown): AuthenticationError {
+export function signInError(error: unknown): AuthenticationError {
   const detail = error instanceof Error ? error.message : String(error);
   const code = /AADSTS\d+/.exec(detail)?.[0];
   if (code === 'AADSTS65001')

@@ -107,7 +107,7 @@ describe('reading a line', () => {
       ['seq', '0'],
       ['time', '"yesterday"'],
       ['action', '"delete"'],
-      ['source', '"entra"'],
+      ['source', '"intune"'],
       ['detail', '42'],
       ['app', '"other"'],
       ['prev', '"00"'],
@@ -117,5 +117,10 @@ describe('reading a line', () => {
       changed[field] = JSON.parse(value);
       expect(parseRecordLine(JSON.stringify(changed)), field).toHaveProperty('malformed');
     }
+  });
+
+  it('reads a record of a password kept in Entra ID', () => {
+    const entra = { ...(JSON.parse(line) as Record<string, unknown>), source: 'entra' };
+    expect(parseRecordLine(JSON.stringify(entra))).toMatchObject({ record: { source: 'entra' } });
   });
 });
