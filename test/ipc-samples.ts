@@ -5,6 +5,10 @@ import { without } from './without.js';
 
 const CONNECTION_ID = '3f2c1a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60';
 const DN = 'CN=PC0001,OU=Workstations,OU=Lab,DC=lab,DC=test';
+const ACCOUNT_ID = '6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b.72f988bf-0000-4e2d-9a1b-1a2b3c4d5e6f';
+const DEVICE_ID = '4a1b0001-1c2d-4e5f-8a9b-000000001001';
+const FLOW_ID = '9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
+const ON_DEVICE = { accountId: ACCOUNT_ID, deviceId: DEVICE_ID };
 
 export const VALID_INPUTS: Readonly<Record<Channel, Readonly<Record<string, unknown>>>> = {
   'profile.list': {},
@@ -39,6 +43,26 @@ export const VALID_INPUTS: Readonly<Record<Channel, Readonly<Record<string, unkn
   'settings.set': { clipboardClearSeconds: 45 },
   'audit.list': { limit: 50 },
   'audit.verify': {},
+  'entra.status': {},
+  'entra.configure': {
+    clientId: '0c1e7d4a-5b6f-4a8e-9c2d-3e4f5a6b7c01',
+    tenant: 'contoso.onmicrosoft.com',
+    cloud: 'global',
+    authority: 'https://login.microsoftonline.com/contoso.onmicrosoft.com',
+    graphUrl: 'https://graph.microsoft.com',
+    ca: '/etc/proxy-ca.pem',
+  },
+  'entra.beginSignIn': { method: 'browser' },
+  'entra.completeSignIn': { flowId: FLOW_ID },
+  'entra.cancelSignIn': { flowId: FLOW_ID },
+  'entra.signOut': { accountId: ACCOUNT_ID },
+  'entra.search': { accountId: ACCOUNT_ID, text: 'DESKTOP-', exact: false, limit: 50 },
+  'entra.read': ON_DEVICE,
+  'entra.reveal': ON_DEVICE,
+  'entra.copy': { ...ON_DEVICE, backupDateTime: '2026-11-20T08:00:00Z' },
+  'entra.history': ON_DEVICE,
+  'entra.rotate': ON_DEVICE,
+  'entra.rotationStatus': { ...ON_DEVICE, after: '2026-11-20T08:00:00Z' },
 };
 
 /** The top-level fields each channel cannot do without. */
@@ -59,6 +83,19 @@ export const REQUIRED_FIELDS: Readonly<Record<Channel, readonly string[]>> = {
   'settings.set': ['clipboardClearSeconds'],
   'audit.list': [],
   'audit.verify': [],
+  'entra.status': [],
+  'entra.configure': ['clientId', 'tenant', 'cloud'],
+  'entra.beginSignIn': ['method'],
+  'entra.completeSignIn': ['flowId'],
+  'entra.cancelSignIn': ['flowId'],
+  'entra.signOut': ['accountId'],
+  'entra.search': ['accountId', 'text'],
+  'entra.read': ['accountId', 'deviceId'],
+  'entra.reveal': ['accountId', 'deviceId'],
+  'entra.copy': ['accountId', 'deviceId'],
+  'entra.history': ['accountId', 'deviceId'],
+  'entra.rotate': ['accountId', 'deviceId'],
+  'entra.rotationStatus': ['accountId', 'deviceId', 'after'],
 };
 
 /** Values that are wrong for a field whatever its type. */
@@ -183,6 +220,31 @@ const FORMAT_CASES: Partial<
   ],
   'settings.set': [[['clipboardClearSeconds'], [0, 4, 601]]],
   'audit.list': [[['limit'], [0, 1001, 2 ** 53, Number.MAX_SAFE_INTEGER]]],
+  'entra.configure': [
+    [['clientId'], ['contoso', '{0c1e7d4a-5b6f-4a8e-9c2d-3e4f5a6b7c01}']],
+    [['tenant'], ['contoso/../common', 'a b', "x' or 1=1", 'https://login.microsoftonline.com']],
+    [['cloud'], ['GLOBAL', 'germany', 'usgov']],
+    [
+      ['authority'],
+      [
+        'http://login.microsoftonline.com/contoso',
+        'https://user:pw@login.microsoftonline.com/contoso',
+        'https://login.microsoftonline.com/contoso?x=1',
+        'https://login.microsoftonline.com/contoso#x',
+        'javascript:alert(1)',
+        'file:///etc/passwd',
+        '//login.microsoftonline.com',
+      ],
+    ],
+    [['graphUrl'], ['http://graph.microsoft.com', 'https://graph.microsoft.com/?$top=1']],
+  ],
+  'entra.beginSignIn': [[['method'], ['Browser', 'password', 'client-cert']]],
+  'entra.completeSignIn': [[['flowId'], ['abc', '../flow', '9b8a7c6d5e4f4a3b9c2d1e0f9a8b7c6d']]],
+  'entra.signOut': [[['accountId'], ['a', 'id/../other', 'id with space', 'id;drop', '<script>']]],
+  'entra.search': [[['limit'], [0, 10_001]]],
+  'entra.read': [[['deviceId'], ['DESKTOP-1', '*', "x' or 1 eq 1"]]],
+  'entra.copy': [[['backupDateTime'], ['2026-11-20', 'yesterday', '2026-11-20T08:00:00']]],
+  'entra.rotationStatus': [[['after'], ['2026-11-20', 'now', 0]]],
 };
 
 function setAt(

@@ -1,7 +1,8 @@
-// The Electron side of the console's ports: safeStorage protects saved passwords, the system
-// clipboard receives copied ones.
-import { clipboard, safeStorage } from 'electron';
-import type { ClipboardPort } from '../core/console/ports.js';
+// The Electron side of the console's ports: safeStorage protects saved passwords and the Entra
+// token cache, the system clipboard receives copied passwords, the system browser signs in.
+import { clipboard, safeStorage, shell } from 'electron';
+import { UntrustedSignInPageError } from '../core/console/entra-handlers.js';
+import type { ClipboardPort, ExternalBrowser } from '../core/console/ports.js';
 import type { SecretCipher } from '../core/console/secret-file.js';
 
 export const safeStorageCipher: SecretCipher = {
@@ -20,4 +21,15 @@ export const safeStorageCipher: SecretCipher = {
 export const systemClipboard: ClipboardPort = {
   readText: () => clipboard.readText(),
   writeText: (text) => clipboard.writeText(text),
+};
+
+/**
+ * The user's default browser, where they already are signed in to Entra ID (SSO, MFA). Core
+ * hands it only https pages of the configured authority; anything else is refused here too.
+ */
+export const systemBrowser: ExternalBrowser = {
+  open: (url) =>
+    new URL(url).protocol === 'https:'
+      ? shell.openExternal(url, { activate: true })
+      : Promise.reject(new UntrustedSignInPageError(url)),
 };

@@ -15,6 +15,7 @@ import {
   session,
 } from 'electron';
 import { fileAuditLogReader } from '../core/console/audit-log-reader.js';
+import { fileEntraSettingsStore } from '../core/console/entra-settings-file.js';
 import { ConnectionRegistry } from '../core/console/connection-registry.js';
 import { coreDirectory } from '../core/console/directory-link.js';
 import { createConsoleService, type ConsoleService } from '../core/console/handlers.js';
@@ -22,8 +23,9 @@ import type { AuditRecorder } from '../core/console/ports.js';
 import { consoleFile, fileProfileRepository } from '../core/console/profile-repository.js';
 import { fileSecretStore } from '../core/console/secret-file.js';
 import { fileSettingsStore } from '../core/console/settings-file.js';
+import { fileTokenCache } from '../core/console/token-cache-file.js';
 import { configDirectory } from '../core/profiles/profile-store.js';
-import { safeStorageCipher, systemClipboard } from './electron-ports.js';
+import { safeStorageCipher, systemBrowser, systemClipboard } from './electron-ports.js';
 import { applySessionPolicy, hardenWebContents } from './hardening.js';
 import { bindContract, windowKeyOf } from './ipc.js';
 import { applicationMenuTemplate } from './menu.js';
@@ -97,6 +99,11 @@ async function start(): Promise<void> {
     directory: coreDirectory(env),
     audit,
     auditLog: fileAuditLogReader(auditPaths),
+    entra: {
+      settings: fileEntraSettingsStore(consoleFile(env, 'entra.json')),
+      tokenCache: fileTokenCache(consoleFile(env, 'entra-tokens.bin'), safeStorageCipher),
+      browser: systemBrowser,
+    },
   });
   bindContract(ipcMain, service, (contents) => contents === mainWindow?.webContents);
 

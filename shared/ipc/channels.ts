@@ -17,6 +17,19 @@ export const CHANNELS = [
   'settings.set',
   'audit.list',
   'audit.verify',
+  'entra.status',
+  'entra.configure',
+  'entra.beginSignIn',
+  'entra.completeSignIn',
+  'entra.cancelSignIn',
+  'entra.signOut',
+  'entra.search',
+  'entra.read',
+  'entra.reveal',
+  'entra.copy',
+  'entra.history',
+  'entra.rotate',
+  'entra.rotationStatus',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -31,6 +31,17 @@ import {
   searchLimit,
   searchText,
 } from './values.js';
+import {
+  entraAccount,
+  entraAccountId,
+  entraCredentialView,
+  entraDevice,
+  entraDeviceCodePrompt,
+  entraDeviceDetails,
+  entraDeviceId,
+  entraFlowId,
+  entraSettings,
+} from './entra-values.js';
 
 const empty = z.strictObject({});
 const onComputer = z.strictObject({ connectionId, dn: distinguishedName });
@@ -51,6 +62,9 @@ const onComputerPassword = z
   .strictObject(passwordChoice)
   .refine(oneTarget.check, oneTarget.message);
 const settings = z.strictObject({ clipboardClearSeconds });
+/** Every Entra request names the signed-in account it acts as. */
+const onEntraDevice = z.strictObject({ accountId: entraAccountId, deviceId: entraDeviceId });
+const entraDeviceRef = { deviceId: entraDeviceId, deviceName: outputText(4096) };
 const directoryInfo = z.strictObject({
   /** The DC that answered, host:port. */
   server: outputText(1024),
@@ -218,6 +232,101 @@ export const IPC_CONTRACT = {
       }),
     ]),
   },
+  'entra.status': {
+    input: empty,
+    output: z.strictObject({
+      /** null until entra.configure (or entra.json) names a client id and tenant. */
+      settings: entraSettings.nullable(),
+      /** Every account signed in (from the encrypted token cache), in sign-in order. */
+      accounts: z.array(entraAccount).max(32),
+      /** false where the OS offers no protected storage: tokens are then kept in memory only. */
+      isCachePersistent: z.boolean(),
+    }),
+  },
+  'entra.configure': {
+    // Another client id, tenant or cloud: every account is signed out (their tokens do not apply).
+    input: entraSettings,
+    output: entraSettings,
+  },
+  'entra.beginSignIn': {
+    // 'browser': main opens the system browser at the sign-in page and listens on a loopback
+    // redirect; 'device-code': main returns the code to show. Either way, completeSignIn waits.
+    input: z.strictObject({ method: z.enum(['browser', 'device-code']) }),
+    output: z.strictObject({ flowId: entraFlowId, deviceCode: entraDeviceCodePrompt.nullable() }),
+  },
+  'entra.completeSignIn': {
+    input: z.strictObject({ flowId: entraFlowId }),
+    output: entraAccount,
+  },
+  'entra.cancelSignIn': {
+    input: z.strictObject({ flowId: entraFlowId }),
+    output: z.null(),
+  },
+  'entra.signOut': {
+    // Removes the account and its tokens from the cache (Entra's own session is left alone).
+    input: z.strictObject({ accountId: entraAccountId }),
+    output: z.null(),
+  },
+  'entra.search': {
+    // Devices with a LAPS backup whose name starts with text (exact: equals it; hybrid look-up).
+    input: z.strictObject({
+      accountId: entraAccountId,
+      text: searchText,
+      exact: z.boolean().optional(),
+      limit: searchLimit.optional(),
+    }),
+    output: z.strictObject({ devices: z.array(entraDevice).max(10_000), isTruncated: z.boolean() }),
+  },
+  'entra.read': {
+    // The device without any password: its backup metadata and its directory record.
+    input: onEntraDevice,
+    output: z.strictObject({ device: entraDevice, details: entraDeviceDetails.nullable() }),
+  },
+  'entra.reveal': {
+    // The newest backup. Asks for DeviceLocalCredential.Read.All here first (incremental
+    // consent): main may open the browser for it before it answers.
+    input: onEntraDevice,
+    output: z.strictObject({ ...entraDeviceRef, ...entraCredentialView.shape }),
+  },
+  'entra.copy': {
+    input: z.strictObject({
+      accountId: entraAccountId,
+      deviceId: entraDeviceId,
+      /** An old backup instead of the newest: the one backed up at this instant. */
+      backupDateTime: isoInstant.optional(),
+    }),
+    output: z.strictObject({ ...entraDeviceRef, backupDateTime: isoInstant, clearsAt: isoInstant }),
+  },
+  'entra.history': {
+    // Every backup, newest first: asked for only by an explicit action.
+    input: onEntraDevice,
+    output: z.strictObject({
+      ...entraDeviceRef,
+      entries: z.array(entraCredentialView).max(HISTORY_MAX),
+    }),
+  },
+  'entra.rotate': {
+    // Asks Intune to rotate (audited); the device makes a new password at its next check-in.
+    input: onEntraDevice,
+    output: z.strictObject({
+      ...entraDeviceRef,
+      requestedAt: isoInstant,
+      /** The backup to look past when watching for the new one (entra.rotationStatus). */
+      lastBackupDateTime: isoInstant.nullable(),
+    }),
+  },
+  'entra.rotationStatus': {
+    // One look for a backup newer than `after`: the renderer asks again until there is one.
+    input: z.strictObject({
+      accountId: entraAccountId,
+      deviceId: entraDeviceId,
+      after: isoInstant.nullable(),
+    }),
+    output: z.strictObject({
+      hasNewBackup: z.boolean(),
+      lastBackupDateTime: isoInstant.nullable(),
+    }),
+  },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 /** What the renderer sends (before defaults). */
@@ -235,3 +344,8 @@ export type AuditRecordView = z.output<typeof auditRecordView>;
 export type AuditVerifyView = ChannelOutput<'audit.verify'>;
 export type LapsTarget = z.output<typeof lapsTarget>;
 export type HistoryEntry = z.output<typeof historyEntry>;
+export type EntraSettings = z.output<typeof entraSettings>;
+export type EntraAccount = z.output<typeof entraAccount>;
+export type EntraDevice = z.output<typeof entraDevice>;
+export type EntraDeviceDetails = z.output<typeof entraDeviceDetails>;
+export type EntraCredentialView = z.output<typeof entraCredentialView>;

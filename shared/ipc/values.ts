@@ -201,8 +201,9 @@ export const auditRecordView = z.strictObject({
   time: isoInstant,
   action: z.enum(['reveal', 'copy', 'expire', 'decrypt', 'rotate', 'export']),
   computer: outputText(4096),
+  /** For an Entra ID device: "entra:<device id>". */
   dn: outputText(8192),
-  source: lapsSource.nullable(),
+  source: z.enum([...lapsSource.options, 'entra']).nullable(),
   /** For expire, the new expiration (ISO 8601 or "never"); otherwise null. */
   detail: outputText(4096).nullable(),
   actor: z.strictObject({

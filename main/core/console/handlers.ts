@@ -24,6 +24,7 @@ import type {
 import type { LapsPasswordPayload } from '../laps/password-json.js';
 import type { ConnectionProfile } from '../profiles/profile.js';
 import { ClipboardGuard } from './clipboard-guard.js';
+import { createEntraService, type EntraContext } from './entra-handlers.js';
 import {
   MAX_CONNECTIONS_PER_WINDOW,
   type ConnectionRegistry,
@@ -53,6 +54,8 @@ export interface ConsoleContext {
   readonly audit: AuditRecorder;
   /** The same log, read back for the viewer. */
   readonly auditLog: AuditLogReader;
+  /** The Entra ID view's settings, token cache and browser. */
+  readonly entra: EntraContext;
   readonly now?: () => Date;
 }
 
@@ -65,7 +68,7 @@ export type ConsoleHandlers = { readonly [C in Channel]: ChannelHandler<C> };
 
 export interface ConsoleService {
   readonly handlers: ConsoleHandlers;
-  /** A window closed or reloaded: close its connections, cancel its search. */
+  /** A window closed or reloaded: close its connections, cancel its search and sign-in. */
   windowGone(windowKey: string): Promise<void>;
   /** The app quits: clear our clipboard contents, close every connection. */
   dispose(): Promise<void>;
@@ -77,6 +80,13 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
   const clipboard = new ClipboardGuard(context.clipboard);
   const now = context.now ?? (() => new Date());
   const { connections, directory, profiles, secrets } = context;
+  const entra = createEntraService({
+    entra: context.entra,
+    clipboard,
+    consoleSettings: context.settings,
+    audit: context.audit,
+    now,
+  });
 
   const summarize = async (name: string, profile: ConnectionProfile): Promise<ProfileSummary> => ({
     name,
@@ -449,12 +459,18 @@ export function createConsoleService(context: ConsoleContext): ConsoleService {
       const { kind, line, message } = result.problem;
       return { ok: false, records: result.records, problem: { kind, line, message } };
     },
+
+    ...entra.handlers,
   };
 
   return {
     handlers,
-    windowGone: (windowKey) => connections.closeAllOwnedBy(windowKey),
+    windowGone: (windowKey) => {
+      entra.windowGone(windowKey);
+      return connections.closeAllOwnedBy(windowKey);
+    },
     async dispose() {
+      entra.dispose();
       await clipboard.flush();
       await connections.closeAll();
     },

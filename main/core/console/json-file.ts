@@ -15,15 +15,22 @@ export async function readJsonFile(path: string): Promise<unknown> {
 }
 
 /**
- * Writes JSON so that a reader never sees half a file: a private temporary file beside it,
- * then a rename. The folder is made private (0700) and the file readable by its owner only.
+ * Writes JSON so that a reader never sees half a file (see writeFileAtomic), owner-only.
  */
 export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Writes a file so that a reader never sees half of it: a private temporary file beside it,
+ * then a rename. The folder is made private (0700) and the file readable by its owner only.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const folder = dirname(path);
   await mkdir(folder, { recursive: true, mode: 0o700 });
   const temporary = join(folder, `.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    await writeFile(temporary, data, { mode: 0o600, flag: 'wx' });
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

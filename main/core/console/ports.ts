@@ -96,3 +96,8 @@ export interface DirectoryPort {
     options: { password?: string; signal?: AbortSignal },
   ): Promise<DirectoryLink>;
 }
+
+/** Opens a URL in the system browser (Electron's shell.openExternal): sign-in and consent pages. */
+export interface ExternalBrowser {
+  open(url: string): Promise<void>;
+}

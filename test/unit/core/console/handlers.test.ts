@@ -15,6 +15,8 @@ import {
   fileProfileRepository,
 } from '../../../../main/core/console/profile-repository.js';
 import { fileSettingsStore } from '../../../../main/core/console/settings-file.js';
+import { fileEntraSettingsStore } from '../../../../main/core/console/entra-settings-file.js';
+import { fileTokenCache } from '../../../../main/core/console/token-cache-file.js';
 import {
   AuthenticationError,
   LapsError,
@@ -28,6 +30,8 @@ import {
   MemoryAuditLog,
   MemoryClipboard,
   MemorySecretStore,
+  MemorySecretCipher,
+  RecordingBrowser,
 } from '../../../fixtures/test-host/memory-ports.js';
 import { FakeDirectory } from './fake-directory.js';
 
@@ -113,21 +117,13 @@ async function connect(caller = WINDOW): Promise<string> {
 
 beforeEach(async () => {
   configDir = await mkdtemp(join(tmpdir(), 'laps-console-'));
-  const env = { LAPS_CONSOLE_CONFIG_DIR: configDir };
   directory = new FakeDirectory();
   directory.computers.set(DN, STATE);
   secrets = new MemorySecretStore();
   clipboard = new MemoryClipboard();
   audit = new MemoryAuditLog();
   service = createConsoleService({
-    profiles: fileProfileRepository(env),
-    secrets,
-    clipboard,
-    settings: fileSettingsStore(consoleFile(env, 'settings.json')),
-    connections: new ConnectionRegistry(),
-    directory,
-    audit: audit.record,
-    auditLog: fileAuditLogReader(auditLogPaths(configDir)),
+    ...contextOf(),
     now: () => new Date('2026-11-23T12:00:00.000Z'),
   });
   await writeProfiles({
@@ -942,5 +938,10 @@ function contextOf() {
     directory,
     audit: audit.record,
     auditLog: fileAuditLogReader(auditLogPaths(configDir)),
+    entra: {
+      settings: fileEntraSettingsStore(consoleFile(env, 'entra.json')),
+      tokenCache: fileTokenCache(consoleFile(env, 'entra-tokens.bin'), new MemorySecretCipher()),
+      browser: new RecordingBrowser(),
+    },
   };
 }
