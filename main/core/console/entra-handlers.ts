@@ -472,7 +472,7 @@ function safeHost(url: string): string {
 }
 
 /** https, on the authority's host and port: the only pages the console opens. */
-function isAuthorityPage(url: string, authority: string): boolean {
+export function isAuthorityPage(url: string, authority: string): boolean {
   let page: URL;
   try {
     page = new URL(url);
