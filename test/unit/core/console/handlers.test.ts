@@ -582,6 +582,25 @@ describe('the audit viewer (audit.list, audit.verify) over the real log', () => 
     expect(text).not.toMatch(/"(hash|prev)"/);
   });
 
+  it('lists an Entra ID record (lapsctl entra or the Entra view) with its source', async () => {
+    const deviceId = '4a1b0001-1c2d-4e5f-8a9b-000000001014';
+    await appendAuditRecord(auditLogPaths(configDir), {
+      action: 'rotate',
+      computer: "O'BRIEN-PC",
+      dn: `entra:${deviceId}`,
+      source: 'entra',
+      detail: 'entra, Intune managed device 4a1b0003-1c2d-4e5f-8a9b-000000003014',
+      actor: { osUser: 'ops', identity: 'helpdesk@contoso.example', server: 'https://graph' },
+      app: 'lapsctl',
+    });
+    const { records } = (await loggedValue('audit.list', {})) as {
+      records: Record<string, unknown>[];
+    };
+    expect(records).toMatchObject([
+      { action: 'rotate', source: 'entra', dn: `entra:${deviceId}`, computer: "O'BRIEN-PC" },
+    ]);
+  });
+
   it('lists only the newest `limit` records', async () => {
     await revealTwiceAndExpire();
     const { records } = (await loggedValue('audit.list', { limit: 2 })) as {
