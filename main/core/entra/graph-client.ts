@@ -5,6 +5,7 @@ import {
   GraphError,
   type AuthenticationProviderOptions,
 } from '@microsoft/microsoft-graph-client';
+import { version } from '../../../package.json';
 import { LapsError, MalformedDataError, NotFoundError } from '../errors/laps-error.js';
 import { HttpsMessageHandler, type HttpsTrust } from './https-transport.js';
 import { graphErrorToLapsError, type Needed } from './graph-errors.js';
@@ -23,19 +24,26 @@ import type { TokenSource } from './sign-in.js';
 /** Graph asks callers of deviceLocalCredentials to name themselves (documented, required). */
 export const CLIENT_NAME_HEADERS = {
   'ocp-client-name': 'LAPS Console',
-  'ocp-client-version': '0.1.0',
+  'ocp-client-version': version,
 } as const;
 
 export interface LapsGraphClient {
   listDevices(options?: { nameStartsWith?: string; pageSize?: number }): Promise<EntraLapsDevice[]>;
+  /**
+   * A device's LAPS metadata (lastBackupDateTime, no password) by its exact name or device id:
+   * needs only the browse permission, so watching for a rotation's new backup never asks for the
+   * password scope.
+   */
+  readDevice(device: string): Promise<EntraLapsDevice>;
   /** A device by its exact name or its device id, with every backed-up password. */
   readCredentials(device: string): Promise<EntraDeviceCredentials>;
-  /**
-   * Asks Intune to rotate the device's password (beta rotateLocalAdminPassword). Intune only
-   * queues it: the device makes and backs up a new password at its next check-in.
-   */
   /** The device's directory record, or null when there is none. */
   readDeviceDetails(deviceId: string): Promise<EntraDeviceDetails | null>;
+  /**
+   * Asks Intune to rotate the device's password (beta rotateLocalAdminPassword). Intune only
+   * queues it: the device makes and backs up a new password at its next check-in. The device
+   * comes back as it was read just before the request (its lastBackupDateTime is the old one).
+   */
   requestRotation(device: string): Promise<{ device: EntraLapsDevice; managedDeviceId: string }>;
 }
 
@@ -96,7 +104,12 @@ export function createLapsGraphClient(options: {
       signInFailure = error instanceof Error ? error : new Error(String(error));
       throw error;
     });
-  auth.setNext(new HttpsMessageHandler(options.trust ?? {}));
+  let transportFailure: LapsError | null = null;
+  auth.setNext(
+    new HttpsMessageHandler(options.trust ?? {}, (error) => {
+      transportFailure = error;
+    }),
+  );
   const client = Client.initWithMiddleware({
     middleware: auth,
     // The token goes only to this host (the SDK sends it to graph.microsoft.com by default).
@@ -117,6 +130,9 @@ export function createLapsGraphClient(options: {
 
   const refuse = (error: unknown, needs: Needed, what: string, subject?: string): never => {
     if (signInFailure !== null) throw signInFailure;
+    // Status -1: no HTTP answer at all (unreachable, TLS); the transport said why.
+    if (error instanceof GraphError && error.statusCode === -1 && transportFailure !== null)
+      throw transportFailure;
     if (error instanceof GraphError)
       throw graphErrorToLapsError(
         { status: error.statusCode, code: error.code, message: error.message },
@@ -149,6 +165,8 @@ export function createLapsGraphClient(options: {
   };
 
   return {
+    readDevice: findDevice,
+
     async readDeviceDetails(deviceId) {
       const filter = `deviceId eq '${odataString(deviceId)}'`;
       let page: Page;

@@ -102,7 +102,11 @@ export function msalNetworkClient(
 
 /** The Graph SDK's last middleware: sends the request over our transport instead of fetch. */
 export class HttpsMessageHandler implements Middleware {
-  constructor(private readonly trust: HttpsTrust) {}
+  constructor(
+    private readonly trust: HttpsTrust,
+    /** The SDK rewraps a transport error as a GraphError with status -1; this keeps ours. */
+    private readonly onTransportError?: (error: LapsError) => void,
+  ) {}
 
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
@@ -111,7 +115,13 @@ export class HttpsMessageHandler implements Middleware {
       headers[name] = value;
     });
     const body = typeof context.options?.body === 'string' ? context.options.body : undefined;
-    const response = await send(url, context.options?.method ?? 'GET', headers, body, this.trust);
+    let response: RawResponse;
+    try {
+      response = await send(url, context.options?.method ?? 'GET', headers, body, this.trust);
+    } catch (error) {
+      if (error instanceof LapsError) this.onTransportError?.(error);
+      throw error;
+    }
     const hasBody = response.status !== 204 && response.status !== 304;
     context.response = new Response(hasBody ? new Uint8Array(response.body) : null, {
       status: response.status,

@@ -81,6 +81,31 @@ describe('LAPS Graph client (emulator)', () => {
     await expect(graph.readCredentials('NO-SUCH-PC')).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it("reads a device's last backup by name or id without asking for its passwords", async () => {
+    const device = withLaps()[2];
+    if (!device?.laps) throw new Error('empty seed');
+    const before = emulator.requests.length;
+    for (const name of [device.displayName, device.deviceId]) {
+      const read = await graph.readDevice(name);
+      expect(read.deviceId).toBe(device.deviceId);
+      expect(read.lastBackupDateTime).toBe(device.laps.credentials[0]?.backupDateTime);
+    }
+    const calls = emulator.requests.slice(before);
+    expect(calls).toHaveLength(2);
+    for (const call of calls) expect(decodeURIComponent(call.path)).not.toContain('$select');
+  });
+
+  it('says Graph cannot be reached, rather than an unexpected error', async () => {
+    const unreachable = createLapsGraphClient({
+      graphUrl: 'https://127.0.0.1:9/graph',
+      tokens: { accessToken: () => Promise.resolve('token'), identity: () => 'test' },
+    });
+    await expect(unreachable.listDevices()).rejects.toMatchObject({
+      code: 'dc-unreachable',
+      message: expect.stringContaining('Cannot reach 127.0.0.1:9') as unknown,
+    });
+  });
+
   it('retries injected 429 and 503, reporting progress', async () => {
     progress.length = 0;
     emulator.injectFailures(/deviceLocalCredentials/, [429, 503], 2);
