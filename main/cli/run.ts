@@ -126,7 +126,7 @@ async function dispatch(
   if (first === 'entra') {
     // Loaded only for entra: MSAL and the Graph SDK are not parsed by every other command.
     const { runEntra } = await import('./commands/entra.js');
-    return runEntra(afterFirst, output, auditLogPaths(configDirectory(env)), env);
+    return runEntra(afterFirst, output, auditLogPaths(configDirectory(env)), env, signal);
   }
   let command = first;
   let rest = afterFirst;
