@@ -99,7 +99,7 @@ export function createEntraService(shared: {
     for (const notify of browserOpened) notify();
   };
 
-  const configure = async (settings: EntraSettings): Promise<Configured> => {
+  const sessionFor = async (settings: EntraSettings): Promise<Configured> => {
     const endpoints = resolveEndpoints({
       cloud: settings.cloud,
       tenant: settings.tenant,
@@ -118,12 +118,16 @@ export function createEntraService(shared: {
   };
 
   const current = (): Promise<Configured | null> => {
-    configured ??= entra.settings.get().then((settings) => (settings ? configure(settings) : null));
+    if (configured !== null) return configured;
+    const attempt = entra.settings
+      .get()
+      .then((settings) => (settings ? sessionFor(settings) : null));
+    configured = attempt;
     // A CA file that cannot be read now may be readable on the next request.
-    configured.catch(() => {
-      configured = null;
+    attempt.catch(() => {
+      if (configured === attempt) configured = null;
     });
-    return configured;
+    return attempt;
   };
 
   const requireConfigured = async (): Promise<Configured> => {
@@ -220,15 +224,14 @@ export function createEntraService(shared: {
 
     async 'entra.configure'(input) {
       const before = await current().catch(() => null);
-      const next = configure(input);
-      await next;
+      const next = await sessionFor(input);
       await entra.settings.set(input);
       // Tokens of another registration, tenant or cloud do not apply: everyone signs in again.
-      if (before === null || !sameSettings(before.settings, input)) {
+      if (before === null || !isSameRegistration(before.settings, input)) {
         for (const flowId of [...flows.keys()]) cancelFlow(flowId);
         await entra.tokenCache.clear();
       }
-      configured = next;
+      configured = Promise.resolve(next);
       return input;
     },
 
@@ -493,14 +496,13 @@ async function readCa(file: string): Promise<string> {
   }
 }
 
-function sameSettings(a: EntraSettings, b: EntraSettings): boolean {
+/** Tokens belong to a client id at an authority: a new Graph URL or CA keeps them valid. */
+function isSameRegistration(a: EntraSettings, b: EntraSettings): boolean {
   return (
     a.clientId === b.clientId &&
     a.tenant === b.tenant &&
     a.cloud === b.cloud &&
-    a.authority === b.authority &&
-    a.graphUrl === b.graphUrl &&
-    a.ca === b.ca
+    a.authority === b.authority
   );
 }
 

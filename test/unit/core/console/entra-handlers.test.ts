@@ -319,10 +319,15 @@ describe('entra sign-in', () => {
     await restarted.dispose();
   });
 
-  it('signs everyone out when another registration or tenant is configured, not on a resave', async () => {
+  it('signs everyone out when another registration or tenant is configured, not for a new CA file', async () => {
     const accountId = await signedIn();
     await value('entra.configure', emulatorSettings());
+    // The same authority through another copy of its CA: the same tokens still apply.
+    const caCopy = join(configDir, 'ca-copy.pem');
+    await writeFile(caCopy, emulator.caPem);
+    await value('entra.configure', { ...emulatorSettings(), ca: caCopy });
     expect((await value('entra.status', {})).accounts.map((a) => a.accountId)).toEqual([accountId]);
+    await value('entra.search', { accountId, text: 'DESKTOP' });
     await value('entra.configure', { ...emulatorSettings(), tenant: 'contoso.example' });
     expect((await value('entra.status', {})).accounts).toEqual([]);
     await expect(stat(tokenFile())).rejects.toMatchObject({ code: 'ENOENT' });
