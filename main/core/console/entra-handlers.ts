@@ -20,12 +20,12 @@ import {
   NoLapsPasswordError,
   UsageError,
 } from '../errors/laps-error.js';
+import { isNewerBackup } from '../entra/backup-watch.js';
 import { ENTRA_CLOUDS, resolveEndpoints, type EntraEndpoints } from '../entra/clouds.js';
 import {
   createLapsGraphClient,
   type EntraCredential,
   type EntraLapsDevice,
-  type LapsGraphClient,
 } from '../entra/graph-client.js';
 import type { HttpsTrust } from '../entra/https-transport.js';
 import type { RetryOptions } from '../entra/retry.js';
@@ -320,7 +320,7 @@ export function createEntraService(shared: {
 
     async 'entra.read'(input, caller) {
       const { graph } = await graphAs(input.accountId, caller, 'never');
-      const device = await readDevice(graph, input.deviceId);
+      const device = await graph.readDevice(input.deviceId);
       // The directory record helps to tell devices apart; without Device.Read.All it is left out.
       const details = await graph.readDeviceDetails(input.deviceId).catch((error: unknown) => {
         if (error instanceof LapsError && error.code === 'access-denied') return null;
@@ -407,12 +407,10 @@ export function createEntraService(shared: {
     async 'entra.rotationStatus'(input, caller) {
       const { graph } = await graphAs(input.accountId, caller, 'never');
       const lastBackupDateTime = optionalInstant(
-        (await readDevice(graph, input.deviceId)).lastBackupDateTime,
+        (await graph.readDevice(input.deviceId)).lastBackupDateTime,
       );
       return {
-        hasNewBackup:
-          lastBackupDateTime !== null &&
-          (input.after === null || Date.parse(lastBackupDateTime) > Date.parse(input.after)),
+        hasNewBackup: isNewerBackup(lastBackupDateTime, input.after),
         lastBackupDateTime,
       };
     },
@@ -431,17 +429,6 @@ export function createEntraService(shared: {
       windowSignals.clear();
     },
   };
-}
-
-/** A device's backup metadata, without its passwords (ReadBasic is enough). */
-async function readDevice(graph: LapsGraphClient, deviceId: string): Promise<EntraLapsDevice> {
-  const [found] = (await graph.listDevices()).filter((device) => device.deviceId === deviceId);
-  if (found === undefined)
-    throw new LapsError(
-      'not-found',
-      'Entra ID holds no LAPS backup for that device (any more): search for it again.',
-    );
-  return found;
 }
 
 export class EntraNotConfiguredError extends UsageError {

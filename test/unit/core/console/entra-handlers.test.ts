@@ -395,6 +395,10 @@ describe('entra devices and passwords', () => {
       },
     });
     expect(JSON.stringify(read)).not.toContain(seeded.laps.credentials[0]?.password ?? '?');
+    const noBackup = emulator.seed.devices.find((candidate) => candidate.laps === undefined);
+    expect(
+      await call('entra.read', { accountId, deviceId: noBackup?.deviceId ?? '' }),
+    ).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(audit.records).toEqual([]);
   });
 
