@@ -221,6 +221,9 @@ describe('lapsctl entra (emulator)', () => {
       expect((JSON.parse(result.stdout) as { password: string }).password).toBe(
         device?.laps?.credentials[0]?.password,
       );
+      const shown = await lapsctl(['audit', 'show', '--limit', '1', '--json']);
+      const [record] = JSON.parse(shown.stdout) as { actor: { identity: string } }[];
+      expect(record?.actor.identity).toBe(emulator.users.helpdesk.username);
     },
   );
 
@@ -244,7 +247,9 @@ describe('lapsctl entra (emulator)', () => {
       action: 'reveal',
       computer: device?.displayName,
       dn: `entra:${device?.deviceId}`,
+      source: 'entra',
       app: 'lapsctl',
+      actor: { identity: `app:${emulator.clients.certClientId}`, server: emulator.graphUrl },
     });
     expect(JSON.stringify(record)).not.toContain(device?.laps?.credentials[0]?.password);
   });
@@ -265,8 +270,11 @@ describe('lapsctl entra (emulator)', () => {
     const after = await lapsctl(['entra', 'get', device.displayName, '--json', ...certFlags()]);
     expect((JSON.parse(after.stdout) as { password: string }).password).toBe(newPassword);
     const shown = await lapsctl(['audit', 'show', '--limit', '2', '--json']);
-    const records = JSON.parse(shown.stdout) as { action: string }[];
-    expect(records.map((r) => r.action)).toEqual(['rotate', 'reveal']);
+    const records = JSON.parse(shown.stdout) as { action: string; source: string }[];
+    expect(records.map((r) => [r.action, r.source])).toEqual([
+      ['rotate', 'entra'],
+      ['reveal', 'entra'],
+    ]);
   });
 
   it('says plainly when a device is not in Intune', async () => {
