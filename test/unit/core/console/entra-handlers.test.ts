@@ -511,6 +511,23 @@ describe('entra devices and passwords', () => {
     expect(audit.records).toEqual([]);
   });
 
+  it('says to sign in again when Entra revoked the session, and signs in again to reveal', async () => {
+    // Tokens under MSAL's refresh margin: every call redeems the refresh token.
+    await emulator.close();
+    emulator = await startEntraEmulator({ tokenLifetimeSeconds: 120 });
+    const accountId = await signedIn();
+    emulator.revokeRefreshTokens();
+    const search = await call('entra.search', { accountId, text: 'DESKTOP' });
+    expect(search).toMatchObject({ ok: false, error: { code: 'auth-failed' } });
+    expect(search.ok ? '' : search.error.message).toMatch(/expired or was revoked: sign in again/);
+    const seeded = backedUpDevice();
+    const revealed = await value('entra.reveal', { accountId, deviceId: seeded.deviceId });
+    expect(revealed.password).toBe(seeded.laps.credentials[0]?.password);
+    expect(new URL(browser.urls.at(-1) ?? '').searchParams.get('login_hint')).toBe(
+      emulator.users.helpdesk.username,
+    );
+  });
+
   it('retries a throttled search after Retry-After', async () => {
     const accountId = await signedIn();
     emulator.injectFailures(/deviceLocalCredentials/, [429, 503]);
