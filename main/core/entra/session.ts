@@ -31,7 +31,11 @@ export interface EntraAccountInfo {
 export interface EntraSessionOptions {
   readonly endpoints: EntraEndpoints;
   readonly clientId: string;
-  /** Where the token cache is kept, encrypted; without one, tokens live as long as the session. */
+  /**
+   * Where the token cache is kept, encrypted; without one, tokens live as long as the session.
+   * MSAL merges what it loads into its memory, so a store emptied behind a session's back does
+   * not sign that session's accounts out: make a new session after clearing it.
+   */
   readonly cacheStore?: TokenCacheStore;
   readonly trust?: HttpsTrust;
   /** Opens the system browser at MSAL's authorize URL (console: shell.openExternal; CLI: $BROWSER/xdg-open/open/start). */
