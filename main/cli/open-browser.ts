@@ -40,10 +40,9 @@ export function openInBrowser(url: string, env: NodeJS.ProcessEnv): Promise<stri
   const command = browserCommand(url, env);
   return new Promise((resolve) => {
     const child = spawn(command.file, [...command.args], { stdio: 'ignore', detached: true });
-    const timer = setTimeout(() => {
-      child.unref();
-      resolve(null);
-    }, SETTLE_MS);
+    // A browser started directly may run for hours: lapsctl exits when its work is done.
+    child.unref();
+    const timer = setTimeout(() => resolve(null), SETTLE_MS);
     timer.unref();
     child.on('error', (error) => {
       clearTimeout(timer);
