@@ -87,7 +87,9 @@ export class EntraSession {
     readonly signal?: AbortSignal;
   }): Promise<EntraAccountInfo> {
     return toAccountInfo(
-      accountOf(await this.interactive(request.scopes, undefined, request.signal)),
+      accountOf(
+        await this.interactive(request.scopes, { prompt: 'select_account' }, request.signal),
+      ),
     );
   }
 
@@ -154,7 +156,11 @@ export class EntraSession {
           interactionNeeded = error;
         }
         if (options.interaction === 'never') throw interactionError(interactionNeeded, account);
-        const result = await this.interactive(scopes, account.username, options.signal);
+        const result = await this.interactive(
+          scopes,
+          { loginHint: account.username },
+          options.signal,
+        );
         if (result.account?.homeAccountId !== accountId)
           throw new AuthenticationError(
             `The browser signed in ${result.account?.username ?? 'another account'}, not ${account.username}: sign in as ${account.username} to go on (or switch accounts).`,
@@ -171,9 +177,13 @@ export class EntraSession {
     );
   }
 
+  /**
+   * `prompt: 'select_account'` for a new sign-in, so the browser's existing Entra session does
+   * not stand in for the account being added; `loginHint` to bring a known account back.
+   */
   private async interactive(
     scopes: readonly string[],
-    loginHint: string | undefined,
+    who: { readonly prompt: 'select_account' } | { readonly loginHint: string },
     signal: AbortSignal | undefined,
   ): Promise<AuthenticationResult> {
     if (signal?.aborted) throw new CancelledError();
@@ -189,7 +199,7 @@ export class EntraSession {
       return await raceAbort(
         this.app.acquireTokenInteractive({
           scopes: [...scopes],
-          ...(loginHint !== undefined ? { loginHint } : {}),
+          ...who,
           successTemplate: SUCCESS_PAGE,
           errorTemplate: ERROR_PAGE,
           openBrowser: async (url) => {

@@ -141,9 +141,11 @@ describe('EntraSession (emulator)', () => {
       .accessToken(READ_PASSWORD_SCOPES);
     expect(scopesOf(token)).toContain('DeviceLocalCredential.Read.All');
     expect(opened).toHaveLength(2);
-    expect(new URL(opened[1] ?? '').searchParams.get('login_hint')).toBe(
-      emulator.users.helpdesk.username,
-    );
+    const [signIn, consent] = opened.map((url) => new URL(url).searchParams);
+    // A new sign-in lets the user pick the account; consent brings the same one back.
+    expect(signIn?.get('prompt')).toBe('select_account');
+    expect(consent?.get('login_hint')).toBe(emulator.users.helpdesk.username);
+    expect(consent?.get('prompt')).toBeNull();
     // Consented now: silent from here on.
     await entra
       .tokenSource(helpdesk.accountId, { interaction: 'never' })
