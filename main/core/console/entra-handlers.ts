@@ -306,15 +306,13 @@ export function createEntraService(shared: {
     async 'entra.search'(input, caller) {
       const { graph } = await graphAs(input.accountId, caller, 'never');
       const limit = input.limit ?? DEFAULT_SEARCH_LIMIT;
-      const found = await graph.listDevices({ nameStartsWith: input.text });
-      const text = input.text.toLowerCase();
-      // Entra compares device names without regard to case, as the exact look-up does.
-      const matching = input.exact
-        ? found.filter((device) => device.deviceName.toLowerCase() === text)
-        : found;
+      const found = await graph.listDevices({
+        ...(input.exact ? { nameEquals: input.text } : { nameStartsWith: input.text }),
+        limit,
+      });
       return {
-        devices: matching.slice(0, limit).map(deviceView),
-        isTruncated: matching.length > limit,
+        devices: found.slice(0, limit).map(deviceView),
+        isTruncated: found.length > limit,
       };
     },
 

@@ -28,7 +28,17 @@ export const CLIENT_NAME_HEADERS = {
 } as const;
 
 export interface LapsGraphClient {
-  listDevices(options?: { nameStartsWith?: string; pageSize?: number }): Promise<EntraLapsDevice[]>;
+  /**
+   * Devices with a LAPS backup, optionally by name (Graph compares without regard to case).
+   * With `limit`, paging stops once more than `limit` devices are in hand, so a short prefix in
+   * a large tenant costs a page or two, and `length > limit` tells the caller there are more.
+   */
+  listDevices(options?: {
+    nameStartsWith?: string;
+    nameEquals?: string;
+    pageSize?: number;
+    limit?: number;
+  }): Promise<EntraLapsDevice[]>;
   /**
    * A device's LAPS metadata (lastBackupDateTime, no password) by its exact name or device id:
    * needs only the browse permission, so watching for a rotation's new backup never asks for the
@@ -234,13 +244,16 @@ export function createLapsGraphClient(options: {
 
     async listDevices(listOptions = {}) {
       const query = new URLSearchParams();
-      if (listOptions.nameStartsWith !== undefined && listOptions.nameStartsWith !== '')
+      if (listOptions.nameEquals !== undefined)
+        query.set('$filter', `deviceName eq '${odataString(listOptions.nameEquals)}'`);
+      else if (listOptions.nameStartsWith !== undefined && listOptions.nameStartsWith !== '')
         query.set('$filter', `startswith(deviceName,'${odataString(listOptions.nameStartsWith)}')`);
       if (listOptions.pageSize !== undefined) query.set('$top', String(listOptions.pageSize));
       const devices: EntraLapsDevice[] = [];
       let url: string | null = query.size > 0 ? `${base}?${query.toString()}` : base;
       try {
-        while (url !== null) {
+        const enough = (listOptions.limit ?? Infinity) + 1;
+        while (url !== null && devices.length < enough) {
           const page = (await get(url, BROWSE_SCOPES)) as Page;
           if (!Array.isArray(page.value))
             throw new MalformedDataError('Graph returned a device list without "value".');

@@ -53,6 +53,23 @@ describe('LAPS Graph client (emulator)', () => {
     expect(pages.length).toBe(Math.ceil(withLaps().length / 5));
   });
 
+  it('stops paging once it holds more than the limit', async () => {
+    const before = emulator.requests.length;
+    const devices = await graph.listDevices({ pageSize: 5, limit: 7 });
+    // Two pages of five: enough to show the first seven and to know there are more.
+    expect(devices.length).toBeGreaterThan(7);
+    expect(devices.length).toBeLessThan(withLaps().length);
+    const pages = emulator.requests
+      .slice(before)
+      .filter((r) => r.path.includes('/directory/deviceLocalCredentials'));
+    expect(pages).toHaveLength(2);
+  });
+
+  it('finds a name exactly, without regard to case', async () => {
+    const devices = await graph.listDevices({ nameEquals: "o'brien-pc" });
+    expect(devices.map((d) => d.deviceName)).toEqual(["O'BRIEN-PC"]);
+  });
+
   it('searches by name prefix, a quote in the name included', async () => {
     const devices = await graph.listDevices({ nameStartsWith: "O'BRIEN" });
     expect(devices.map((d) => d.deviceName)).toEqual(["O'BRIEN-PC"]);
