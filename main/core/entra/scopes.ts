@@ -13,7 +13,8 @@ export const READ_PASSWORD_SCOPES = [
 
 /**
  * Rotation goes through Intune: finding the managed device, then the remote action, which Intune
- * gates on PrivilegedOperations (the docs list only Read, but the action is refused without it).
+ * gates on PrivilegedOperations. The action's page lists only Read permissions, but the service
+ * refuses it without PrivilegedOperations.All (microsoftgraph/microsoft-graph-docs-contrib#87).
  */
 export const ROTATE_SCOPES = [
   'https://graph.microsoft.com/DeviceManagementManagedDevices.Read.All',
