@@ -7,9 +7,10 @@ import {
   webDarkTheme,
   webLightTheme,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { AuditView } from './audit/AuditView.js';
 import { ConnectView } from './connect/ConnectView.js';
+import { EntraView } from './entra/EntraView.js';
 import { SearchView } from './search/SearchView.js';
 import { SettingsView } from './settings/SettingsView.js';
 import { useConsole } from './store/index.js';
@@ -30,7 +31,7 @@ const useStyles = makeStyles({
   main: { padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalXXL}` },
 });
 
-type Page = 'computers' | 'settings' | 'audit';
+type Page = 'computers' | 'entra' | 'settings' | 'audit';
 
 export function App() {
   const isDark = usePrefersDark();
@@ -45,11 +46,17 @@ function Shell() {
   const styles = useStyles();
   const isConnected = useConsole((state) => state.connection !== null);
   const [page, setPage] = useState<Page>('computers');
+  const loadEntraStatus = useConsole((state) => state.loadEntraStatus);
+  // Who is signed in to Entra ID, from the start: a computer's properties show its Entra record.
+  useEffect(() => {
+    void loadEntraStatus();
+  }, [loadEntraStatus]);
   return (
     <div className={styles.root}>
       <nav className={styles.nav} aria-label="LAPS Console">
         <TabList selectedValue={page} onTabSelect={(_event, data) => setPage(data.value as Page)}>
           <Tab value="computers">Computers</Tab>
+          <Tab value="entra">Entra ID</Tab>
           <Tab value="settings">Settings</Tab>
           <Tab value="audit">Audit log</Tab>
         </TabList>
@@ -59,6 +66,8 @@ function Shell() {
           <SettingsView />
         ) : page === 'audit' ? (
           <AuditView />
+        ) : page === 'entra' ? (
+          <EntraView />
         ) : isConnected ? (
           <SearchView />
         ) : (

@@ -8,6 +8,14 @@ export const SOURCE_LABELS: Readonly<Record<LapsSource, string>> = {
   legacy: 'Legacy LAPS',
 };
 
+type AuditSource = NonNullable<ChannelOutput<'audit.list'>['records'][number]['source']>;
+
+/** The audit viewer's names: a LAPS flavour in AD, or a device's backup in Entra ID. */
+export const AUDIT_SOURCE_LABELS: Readonly<Record<AuditSource, string>> = {
+  ...SOURCE_LABELS,
+  entra: 'Entra ID',
+};
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** An ISO instant or "never" as the user's locale writes it. */

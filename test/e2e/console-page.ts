@@ -34,6 +34,8 @@ export interface ConsoleSetUpOptions {
   readonly settings?: object;
   /** Writes whatever else the test needs into the fresh config directory, before profiles.json. */
   readonly configure?: (configDir: string) => Promise<void>;
+  /** Plays the system browser for Entra sign-in and consent pages (the test host's option). */
+  readonly openExternal?: (url: string) => Promise<void>;
 }
 
 export interface ConsoleSetUp {
@@ -67,7 +69,10 @@ export function setUpConsole(options: ConsoleSetUpOptions): ConsoleSetUp {
     await options.configure?.(configDir);
     await writeConfigFile(configDir, 'profiles.json', { profiles: options.profiles(configDir) });
     if (options.settings) await writeConfigFile(configDir, 'settings.json', options.settings);
-    host = await startTestHost({ configDir });
+    host = await startTestHost({
+      configDir,
+      ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+    });
     browser = await launchChromium(options.chromiumPath);
   });
 

@@ -18,7 +18,7 @@ import {
 import { useEffect } from 'react';
 import type { AuditRecordView, AuditVerifyView } from '../../../shared/ipc/contract.js';
 import { ErrorBar } from '../errors/ErrorBar.js';
-import { formatLapsTime, SOURCE_LABELS } from '../format.js';
+import { AUDIT_SOURCE_LABELS, formatLapsTime } from '../format.js';
 import { useConsole } from '../store/index.js';
 
 const useStyles = makeStyles({
@@ -104,7 +104,7 @@ export function AuditView() {
                   <TableCell>{auditTime.format(new Date(record.time))}</TableCell>
                   <TableCell>
                     {ACTIONS[record.action]}
-                    {record.source ? ` (${SOURCE_LABELS[record.source]})` : ''}
+                    {record.source ? ` (${AUDIT_SOURCE_LABELS[record.source]})` : ''}
                     {record.action === 'expire' && record.detail
                       ? `: ${formatLapsTime(record.detail)}`
                       : ''}

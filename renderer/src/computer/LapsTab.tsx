@@ -17,6 +17,7 @@ import { useCallback, useState, type ReactNode } from 'react';
 import type { IpcErrorInfo } from '../../../shared/ipc/result.js';
 import { ErrorBar } from '../errors/ErrorBar.js';
 import { formatDecryptor, formatLapsTime, SOURCE_LABELS } from '../format.js';
+import { EntraHybridSection } from '../entra/EntraHybridSection.js';
 import { useConsole } from '../store/index.js';
 import type { ComputerDetails, LapsSource } from '../store/computer-slice.js';
 import {
@@ -253,6 +254,10 @@ export function LapsTab({
             onPermissionProblem={onPermissionProblem}
           />
         )}
+        <EntraHybridSection
+          computerName={details.computer.name}
+          hasShortcuts={!isHistoryOpen && !hasAnyLaps && !details.dsrm}
+        />
       </DialogContent>
       <DialogActions>
         <Button appearance="primary" onClick={() => apply('close')}>

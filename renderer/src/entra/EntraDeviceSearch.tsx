@@ -1,0 +1,230 @@
+import {
+  Caption1,
+  SearchBox,
+  Spinner,
+  Text,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from '@fluentui/react-components';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ErrorBar } from '../errors/ErrorBar.js';
+import { formatLapsTime } from '../format.js';
+import { useConsole } from '../store/index.js';
+import type { EntraDevice } from '../store/entra-slice.js';
+import { EntraDeviceDialog } from './EntraDeviceDialog.js';
+import { RotationProgress } from './EntraRotation.js';
+
+const COLUMNS = '2fr 1.4fr 2fr';
+
+const useStyles = makeStyles({
+  search: { maxWidth: '560px', width: '100%' },
+  hint: { color: tokens.colorNeutralForeground3 },
+  status: { minHeight: '24px', color: tokens.colorNeutralForeground3 },
+  table: {
+    display: 'flex',
+    flexDirection: 'column',
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    maxHeight: 'calc(100vh - 330px)',
+    overflowY: 'auto',
+    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}` },
+  },
+  header: {
+    display: 'grid',
+    gridTemplateColumns: COLUMNS,
+    minHeight: '36px',
+    alignItems: 'center',
+    fontWeight: tokens.fontWeightSemibold,
+    backgroundColor: tokens.colorNeutralBackground3,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    position: 'sticky',
+    top: 0,
+  },
+  row: {
+    display: 'grid',
+    gridTemplateColumns: COLUMNS,
+    minHeight: '36px',
+    alignItems: 'center',
+    cursor: 'default',
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
+    ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover },
+  },
+  active: {
+    backgroundColor: tokens.colorNeutralBackground1Selected,
+    boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
+    ':hover': { backgroundColor: tokens.colorNeutralBackground1Selected },
+  },
+  cell: {
+    padding: `0 ${tokens.spacingHorizontalM}`,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
+  name: { fontWeight: tokens.fontWeightSemibold },
+  id: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground3 },
+});
+
+const PAGE_ROWS = 10;
+
+/** Keyboard first, as the Computers search: / or Ctrl+F, type, arrows, Enter opens. */
+export function EntraDeviceSearch() {
+  const styles = useStyles();
+  const text = useConsole((state) => state.entraSearchText);
+  const setText = useConsole((state) => state.setEntraSearchText);
+  const devices = useConsole((state) => state.entraDevices);
+  const isTruncated = useConsole((state) => state.isEntraTruncated);
+  const status = useConsole((state) => state.entraSearchStatus);
+  const error = useConsole((state) => state.entraSearchError);
+  const isDeviceOpen = useConsole((state) => state.entraDevice !== null);
+  const openDevice = useConsole((state) => state.openEntraDevice);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const [activeIndex, setActiveIndex] = useState(-1);
+
+  useEffect(() => setActiveIndex(devices.length > 0 ? 0 : -1), [devices]);
+
+  useEffect(() => {
+    document.getElementById(rowId(activeIndex))?.scrollIntoView({ block: 'nearest' });
+  }, [activeIndex]);
+
+  // Ctrl+F or "/" (outside a text field) focuses the search box, unless a device is open.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (isDeviceOpen) return;
+      const target = event.target as HTMLElement | null;
+      const isTyping =
+        target instanceof HTMLInputElement ||
+        target instanceof HTMLTextAreaElement ||
+        target instanceof HTMLSelectElement;
+      if (
+        ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') ||
+        (event.key === '/' && !isTyping)
+      ) {
+        event.preventDefault();
+        searchBox.current?.focus();
+        searchBox.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [isDeviceOpen]);
+
+  const open = useCallback((device: EntraDevice) => void openDevice(device), [openDevice]);
+
+  const onKeyDown = useCallback(
+    (event: React.KeyboardEvent) => {
+      if (devices.length === 0) return;
+      const last = devices.length - 1;
+      const moves: Readonly<Record<string, number>> = {
+        ArrowDown: Math.min(activeIndex + 1, last),
+        ArrowUp: Math.max(activeIndex - 1, 0),
+        PageDown: Math.min(activeIndex + PAGE_ROWS, last),
+        PageUp: Math.max(activeIndex - PAGE_ROWS, 0),
+        ...(event.currentTarget.getAttribute('role') === 'table' ? { Home: 0, End: last } : {}),
+      };
+      const move = moves[event.key];
+      if (move !== undefined) {
+        event.preventDefault();
+        setActiveIndex(move);
+      } else if (event.key === 'Enter') {
+        const device = devices[activeIndex];
+        if (device) {
+          event.preventDefault();
+          open(device);
+        }
+      }
+    },
+    [devices, activeIndex, open],
+  );
+
+  return (
+    <>
+      <SearchBox
+        className={styles.search}
+        input={{ ref: searchBox }}
+        aria-label="Device name"
+        aria-keyshortcuts="Control+F /"
+        aria-controls="entra-devices-found"
+        placeholder="Device name: the start of it"
+        value={text}
+        onChange={(_event, data) => setText(data.value)}
+        onKeyDown={onKeyDown}
+        autoFocus
+      />
+      <Caption1 className={styles.hint}>
+        ↑ ↓ choose · Enter opens · Esc closes · Alt+S shows the password · Ctrl+Shift+C copies it ·
+        Alt+H history
+      </Caption1>
+      <div className={styles.status} role="status" aria-live="polite">
+        {status === 'searching' && (
+          <Spinner size="extra-tiny" label="Searching Entra ID…" labelPosition="after" />
+        )}
+        {status === 'done' && (
+          <Text>
+            {devices.length === 0
+              ? 'No device with a LAPS backup matches.'
+              : `${devices.length.toLocaleString('en-US')} ${devices.length === 1 ? 'device' : 'devices'}${isTruncated ? ' (the first ones only: refine the search)' : ''}`}
+          </Text>
+        )}
+      </div>
+      {error && <ErrorBar title="The search failed" error={error} />}
+      <RotationProgress />
+      {devices.length > 0 && (
+        <div
+          className={styles.table}
+          id="entra-devices-found"
+          role="table"
+          aria-label="Devices found"
+          aria-rowcount={devices.length + 1}
+          tabIndex={0}
+          aria-activedescendant={activeIndex >= 0 ? rowId(activeIndex) : undefined}
+          onKeyDown={onKeyDown}
+        >
+          <div role="rowgroup">
+            <div className={styles.header} role="row">
+              <span className={styles.cell} role="columnheader">
+                Name
+              </span>
+              <span className={styles.cell} role="columnheader">
+                Last backup
+              </span>
+              <span className={styles.cell} role="columnheader">
+                Device ID
+              </span>
+            </div>
+          </div>
+          <div role="rowgroup">
+            {devices.map((device, index) => (
+              <div
+                key={device.deviceId}
+                id={rowId(index)}
+                role="row"
+                aria-selected={index === activeIndex}
+                className={mergeClasses(styles.row, index === activeIndex && styles.active)}
+                onClick={() => setActiveIndex(index)}
+                onDoubleClick={() => open(device)}
+              >
+                <span className={mergeClasses(styles.cell, styles.name)} role="cell">
+                  {/* A name may carry a right-to-left override: isolate it from the row. */}
+                  <bdi>{device.deviceName}</bdi>
+                </span>
+                <span className={styles.cell} role="cell">
+                  {formatLapsTime(device.lastBackupDateTime)}
+                </span>
+                <span className={mergeClasses(styles.cell, styles.id)} role="cell">
+                  {device.deviceId}
+                </span>
+              </div>
+            ))}
+          </div>
+        </div>
+      )}
+      <EntraDeviceDialog />
+    </>
+  );
+}
+
+function rowId(index: number): string {
+  return `entra-device-row-${index}`;
+}

@@ -1,0 +1,116 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+} from '@fluentui/react-components';
+import { ErrorBar } from '../errors/ErrorBar.js';
+import { formatLapsTime } from '../format.js';
+import { useConsole } from '../store/index.js';
+import type { EntraDevice } from '../store/entra-slice.js';
+
+/** Rotation happens on the device, not in the cloud: the confirmation says when. */
+export function RotateConfirmDialog({
+  device,
+  isOpen,
+  onConfirm,
+  onCancel,
+}: {
+  device: EntraDevice;
+  isOpen: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <Dialog open={isOpen} onOpenChange={(_event, data) => !data.open && onCancel()}>
+      <DialogSurface aria-label={`Rotate the password of ${device.deviceName}?`}>
+        <DialogBody>
+          <DialogTitle>Rotate the password of {device.deviceName}?</DialogTitle>
+          <DialogContent>
+            Intune asks the device to make a new local admin password. The device does it at its
+            next check-in, which can take minutes or hours; until then the current password stays
+            valid. The console then watches for the new backup.
+          </DialogContent>
+          <DialogActions>
+            <Button appearance="primary" onClick={onConfirm}>
+              Rotate
+            </Button>
+            <Button onClick={onCancel} autoFocus>
+              Cancel
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+const time = (iso: string | null) => (iso === null ? '—' : new Date(iso).toLocaleTimeString());
+
+/** The rotation asked for and the watch for its backup, wherever the user is in the view. */
+export function RotationProgress() {
+  const rotation = useConsole((state) => state.entraRotation);
+  const checkNow = useConsole((state) => state.checkEntraRotation);
+  const dismiss = useConsole((state) => state.dismissEntraRotation);
+  if (!rotation) return null;
+  const name = rotation.deviceName;
+  if (rotation.status === 'requesting')
+    return (
+      <Spinner size="small" labelPosition="after" label={`Asking Intune to rotate ${name}…`} />
+    );
+  if (rotation.status === 'request-failed' || rotation.status === 'watch-failed')
+    return (
+      <div role="group" aria-label="Rotation">
+        <ErrorBar
+          title={
+            rotation.status === 'request-failed'
+              ? `The rotation of ${name} was not requested`
+              : `Watching ${name} for its new password stopped`
+          }
+          error={rotation.error ?? { code: 'unexpected', message: 'Try again.' }}
+        />
+        <Button size="small" onClick={dismiss}>
+          Dismiss
+        </Button>
+      </div>
+    );
+  if (rotation.status === 'arrived')
+    return (
+      <MessageBar intent="success" layout="multiline" aria-live="polite">
+        <MessageBarBody>
+          <MessageBarTitle>New password backed up</MessageBarTitle>
+          {name} backed up a new password at {formatLapsTime(rotation.newBackupDateTime)}.
+        </MessageBarBody>
+        <MessageBarActions>
+          <Button size="small" onClick={dismiss}>
+            Dismiss
+          </Button>
+        </MessageBarActions>
+      </MessageBar>
+    );
+  return (
+    <MessageBar intent="info" layout="multiline" aria-live="polite">
+      <MessageBarBody>
+        <MessageBarTitle>Waiting for {name} to back up a new password…</MessageBarTitle>
+        Intune was asked at {time(rotation.requestedAt)}; the device rotates at its next check-in.
+        Last checked: {time(rotation.lastCheckedAt)}.
+      </MessageBarBody>
+      <MessageBarActions>
+        <Button size="small" onClick={() => void checkNow()}>
+          Check now
+        </Button>
+        <Button size="small" onClick={dismiss}>
+          Stop watching
+        </Button>
+      </MessageBarActions>
+    </MessageBar>
+  );
+}
