@@ -30,6 +30,18 @@ export function formatDecryptor(decryptor: { sid: string; name: string | null })
   return decryptor.name === null ? decryptor.sid : `${decryptor.name} (${decryptor.sid})`;
 }
 
+// Bidirectional controls (LRE…RLO, LRI…PDI, LRM, RLM, ALM): a device name is chosen by whoever
+// joined the device, and "WS-\u202eRTL" must not pass for "WS-LTR".
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/gu;
+
+/** A name as text to read and compare: every bidirectional control shown as [U+XXXX]. */
+export function showBidiControls(name: string): string {
+  return name.replace(
+    BIDI_CONTROLS,
+    (control) => `[U+${(control.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`,
+  );
+}
+
 /** The failures that the permission dialog explains, rather than an error bar. */
 export function isPermissionProblem(error: { code: string }): boolean {
   return error.code === 'access-denied' || error.code === 'not-authorized-to-decrypt';

@@ -30,6 +30,8 @@ const useStyles = makeStyles({
   seq: { width: '56px' },
   when: { width: '190px' },
   what: { width: '34%' },
+  // A UPN or a Graph URL has no space to break at: break anywhere rather than overlap.
+  wrap: { overflowWrap: 'anywhere' },
   hash: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
 });
 
@@ -109,15 +111,15 @@ export function AuditView() {
                       ? `: ${formatLapsTime(record.detail)}`
                       : ''}
                     {/* What was decrypted (which attribute, how many old passwords). */}
-                    {record.action !== 'expire' && record.detail && (
-                      <Caption1 block>{record.detail}</Caption1>
+                    {record.action !== 'expire' && detailOf(record) && (
+                      <Caption1 block>{detailOf(record)}</Caption1>
                     )}
                   </TableCell>
                   <TableCell title={record.dn}>{record.computer}</TableCell>
-                  <TableCell>
+                  <TableCell className={styles.wrap}>
                     {record.actor.identity} ({record.actor.osUser})
                   </TableCell>
-                  <TableCell>
+                  <TableCell className={styles.wrap}>
                     {record.app} · {record.actor.server ?? '—'}
                   </TableCell>
                 </TableRow>
@@ -128,6 +130,12 @@ export function AuditView() {
       )}
     </section>
   );
+}
+
+/** The detail to show: an Entra record's leading "entra" says what "(Entra ID)" already said. */
+function detailOf(record: AuditRecordView): string {
+  const detail = record.detail ?? '';
+  return record.source === 'entra' ? detail.replace(/^entra(?:, |$)/, '') : detail;
 }
 
 function Verdict({ verification }: { verification: AuditVerifyView }) {

@@ -14,6 +14,7 @@ import {
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ErrorBar } from '../errors/ErrorBar.js';
+import { showBidiControls } from '../format.js';
 import { useConsole } from '../store/index.js';
 import type { EntraDevice } from '../store/entra-slice.js';
 import { EntraDeviceFacts } from './EntraDeviceFacts.js';
@@ -50,15 +51,16 @@ function DeviceSurface({ device }: { device: EntraDevice }) {
   const isRotationHere = useConsole((state) => state.entraRotation?.deviceId === device.deviceId);
   const [isConfirming, setConfirming] = useState(false);
   const [isHistoryOpen, setHistoryOpen] = useState(false);
+  const name = showBidiControls(device.deviceName);
 
   return (
-    <DialogSurface className={styles.surface} aria-label={`${device.deviceName} (Entra ID)`}>
+    <DialogSurface className={styles.surface} aria-label={`${name} (Entra ID)`}>
       <DialogBody>
-        <DialogTitle>{device.deviceName}</DialogTitle>
+        <DialogTitle>{name}</DialogTitle>
         <DialogContent className={styles.content}>
           <Caption1 className={styles.muted}>Microsoft Entra ID device</Caption1>
           {status === 'loading' && <Spinner size="small" label="Reading the device…" />}
-          {error && <ErrorBar title={`Cannot read ${device.deviceName}`} error={error} />}
+          {error && <ErrorBar title={`Cannot read ${name}`} error={error} />}
           <EntraDeviceFacts device={device} details={details} />
           <Divider />
           {/* A new backup (after a rotation) starts masked: the password shown is no longer it. */}

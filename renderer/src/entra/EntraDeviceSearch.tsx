@@ -9,7 +9,7 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorBar } from '../errors/ErrorBar.js';
-import { formatLapsTime } from '../format.js';
+import { formatLapsTime, showBidiControls } from '../format.js';
 import { useConsole } from '../store/index.js';
 import type { EntraDevice } from '../store/entra-slice.js';
 import { EntraDeviceDialog } from './EntraDeviceDialog.js';
@@ -79,6 +79,8 @@ export function EntraDeviceSearch() {
   const error = useConsole((state) => state.entraSearchError);
   const isDeviceOpen = useConsole((state) => state.entraDevice !== null);
   const openDevice = useConsole((state) => state.openEntraDevice);
+  const isBehind = useConsole((state) => state.entraSearchedText !== state.entraSearchText);
+  const searchNow = useConsole((state) => state.searchEntraNow);
   const searchBox = useRef<HTMLInputElement>(null);
   const [activeIndex, setActiveIndex] = useState(-1);
 
@@ -114,6 +116,16 @@ export function EntraDeviceSearch() {
 
   const onKeyDown = useCallback(
     (event: React.KeyboardEvent) => {
+      // Enter typed before the results of the text came: open the best match of that text.
+      if (event.key === 'Enter' && isBehind) {
+        event.preventDefault();
+        void searchNow().then(() => {
+          const { entraDevices, entraSearchedText, entraSearchText } = useConsole.getState();
+          const best = entraDevices[0];
+          if (best && entraSearchedText === entraSearchText) open(best);
+        });
+        return;
+      }
       if (devices.length === 0) return;
       const last = devices.length - 1;
       const moves: Readonly<Record<string, number>> = {
@@ -135,7 +147,7 @@ export function EntraDeviceSearch() {
         }
       }
     },
-    [devices, activeIndex, open],
+    [devices, activeIndex, open, isBehind, searchNow],
   );
 
   return (
@@ -206,8 +218,8 @@ export function EntraDeviceSearch() {
                 onDoubleClick={() => open(device)}
               >
                 <span className={mergeClasses(styles.cell, styles.name)} role="cell">
-                  {/* A name may carry a right-to-left override: isolate it from the row. */}
-                  <bdi>{device.deviceName}</bdi>
+                  {/* A name may carry a right-to-left override: shown, and isolated from the row. */}
+                  <bdi>{showBidiControls(device.deviceName)}</bdi>
                 </span>
                 <span className={styles.cell} role="cell">
                   {formatLapsTime(device.lastBackupDateTime)}

@@ -12,6 +12,9 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
+/** Beside the AD password of the same computer: named apart from it. */
+export const ENTRA_PASSWORD_LABEL = 'LAPS local admin account password in Entra ID';
+
 type Lookup =
   | { readonly status: 'looking' }
   | { readonly status: 'absent' }
@@ -88,7 +91,11 @@ function Lookup({ computerName, hasShortcuts }: { computerName: string; hasShort
       {lookup.status === 'found' && (
         <>
           <EntraDeviceFacts device={lookup.device} details={lookup.details} />
-          <EntraPasswordSection device={lookup.device} hasShortcuts={hasShortcuts} />
+          <EntraPasswordSection
+            device={lookup.device}
+            label={ENTRA_PASSWORD_LABEL}
+            hasShortcuts={hasShortcuts}
+          />
         </>
       )}
     </section>

@@ -3,7 +3,7 @@ import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { EntraCredentialView } from '../../../shared/ipc/contract.js';
 import type { IpcErrorInfo, Result } from '../../../shared/ipc/result.js';
 import { PASSWORD_LABEL } from '../computer/PasswordDisplay.js';
-import { formatLapsTime } from '../format.js';
+import { formatLapsTime, showBidiControls } from '../format.js';
 import {
   PasswordHistoryDialog,
   type PasswordHistoryEntry,
@@ -19,6 +19,7 @@ import type { EntraDevice } from '../store/entra-slice.js';
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   value: { fontWeight: tokens.fontWeightSemibold },
+  muted: { color: tokens.colorNeutralForeground3 },
 });
 
 interface History {
@@ -38,11 +39,14 @@ const CONSENT_NOTE =
  */
 export function EntraPasswordSection({
   device,
+  label = PASSWORD_LABEL,
   hasShortcuts,
   actions,
   onHistoryOpenChange,
 }: {
   device: EntraDevice;
+  /** The password field's name: another where an AD password is beside it. */
+  label?: string;
   hasShortcuts: boolean;
   /** More buttons in the panel's row (Rotate…). */
   actions?: ReactNode;
@@ -115,10 +119,14 @@ export function EntraPasswordSection({
   return (
     <div className={styles.section}>
       <Field label="Local admin account">
-        <Body1 className={styles.value}>{account ?? 'Named in the backup: shown with it'}</Body1>
+        {account === null ? (
+          <Body1 className={styles.muted}>Named in the backup: shown with the password</Body1>
+        ) : (
+          <Body1 className={styles.value}>{account}</Body1>
+        )}
       </Field>
       <PasswordPanel
-        label={PASSWORD_LABEL}
+        label={label}
         canAsk={hasBackup}
         hasShortcuts={hasShortcuts && history === null}
         reveal={reveal}
@@ -135,7 +143,7 @@ export function EntraPasswordSection({
       <PasswordHistoryDialog
         status={history?.status ?? null}
         what="Password history"
-        computer={device.deviceName}
+        computer={showBidiControls(device.deviceName)}
         loadingLabel={CONSENT_NOTE}
         failedTitle="The history could not be read"
         error={history?.error ?? null}

@@ -11,11 +11,21 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Spinner,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import { ErrorBar } from '../errors/ErrorBar.js';
-import { formatLapsTime } from '../format.js';
+import { formatLapsTime, showBidiControls } from '../format.js';
 import { useConsole } from '../store/index.js';
-import type { EntraDevice } from '../store/entra-slice.js';
+import { ROTATION_POLL_MS, type EntraDevice } from '../store/entra-slice.js';
+
+const useStyles = makeStyles({
+  spinner: {
+    display: 'inline-flex',
+    verticalAlign: 'middle',
+    marginLeft: tokens.spacingHorizontalS,
+  },
+});
 
 /** Rotation happens on the device, not in the cloud: the confirmation says when. */
 export function RotateConfirmDialog({
@@ -29,11 +39,12 @@ export function RotateConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const name = showBidiControls(device.deviceName);
   return (
     <Dialog open={isOpen} onOpenChange={(_event, data) => !data.open && onCancel()}>
-      <DialogSurface aria-label={`Rotate the password of ${device.deviceName}?`}>
+      <DialogSurface aria-label={`Rotate the password of ${name}?`}>
         <DialogBody>
-          <DialogTitle>Rotate the password of {device.deviceName}?</DialogTitle>
+          <DialogTitle>Rotate the password of {name}?</DialogTitle>
           <DialogContent>
             Intune asks the device to make a new local admin password. The device does it at its
             next check-in, which can take minutes or hours; until then the current password stays
@@ -57,11 +68,12 @@ const time = (iso: string | null) => (iso === null ? '—' : new Date(iso).toLoc
 
 /** The rotation asked for and the watch for its backup, wherever the user is in the view. */
 export function RotationProgress() {
+  const styles = useStyles();
   const rotation = useConsole((state) => state.entraRotation);
   const checkNow = useConsole((state) => state.checkEntraRotation);
   const dismiss = useConsole((state) => state.dismissEntraRotation);
   if (!rotation) return null;
-  const name = rotation.deviceName;
+  const name = showBidiControls(rotation.deviceName);
   if (rotation.status === 'requesting')
     return (
       <Spinner size="small" labelPosition="after" label={`Asking Intune to rotate ${name}…`} />
@@ -101,7 +113,9 @@ export function RotationProgress() {
       <MessageBarBody>
         <MessageBarTitle>Waiting for {name} to back up a new password…</MessageBarTitle>
         Intune was asked at {time(rotation.requestedAt)}; the device rotates at its next check-in.
-        Last checked: {time(rotation.lastCheckedAt)}.
+        The console looks every {ROTATION_POLL_MS / 1000} seconds
+        {rotation.lastCheckedAt === null ? '' : `, last at ${time(rotation.lastCheckedAt)}`}.
+        <Spinner size="extra-tiny" className={styles.spinner} />
       </MessageBarBody>
       <MessageBarActions>
         <Button size="small" onClick={() => void checkNow()}>

@@ -64,8 +64,10 @@ export function EntraSignInPanel({
         Sign in to Microsoft Entra ID
       </Title2>
       <Body1>
-        Tenant {settings?.tenant}, app {settings?.clientId}. Your browser opens Microsoft&apos;s
-        sign-in page; the console never sees your password.
+        Tenant {settings?.tenant}, app {settings?.clientId}.
+        {signIn?.deviceCode
+          ? ''
+          : " Your browser opens Microsoft's sign-in page; the console never sees your password."}
       </Body1>
       {!isPersistent && (
         <Caption1 className={styles.muted}>
@@ -134,6 +136,7 @@ function DeviceCode({ prompt, onCancel }: { prompt: EntraDeviceCodePrompt; onCan
     // click's user gesture, is what still reaches the system clipboard from a page.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     const isCopied = document.execCommand('copy');
+    if (isCopied) selection.removeAllRanges();
     setCopyNote(isCopied ? 'Code copied.' : 'The code is selected: press Ctrl+C.');
   };
 

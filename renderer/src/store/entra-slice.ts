@@ -57,6 +57,8 @@ export interface EntraSlice {
   /** The sign-in panel is up with accounts signed in already ("Add account"). */
   readonly isAddingEntraAccount: boolean;
   readonly entraSearchText: string;
+  /** The text entraDevices were found for: behind entraSearchText while typing. */
+  readonly entraSearchedText: string;
   readonly entraDevices: readonly EntraDevice[];
   readonly isEntraTruncated: boolean;
   readonly entraSearchStatus: 'idle' | 'searching' | 'done' | 'failed';
@@ -78,6 +80,8 @@ export interface EntraSlice {
   signOutOfEntra: (accountId: string) => Promise<void>;
   selectEntraAccount: (accountId: string) => void;
   setEntraSearchText: (text: string) => void;
+  /** Searches for the text now, not after the pause (Enter typed before the results came). */
+  searchEntraNow: () => Promise<void>;
   openEntraDevice: (device: EntraDevice) => Promise<void>;
   closeEntraDevice: () => void;
   /**
@@ -144,6 +148,7 @@ export const createEntraSlice =
       stopRotation();
       set({
         entraSearchText: '',
+        entraSearchedText: '',
         entraDevices: [],
         isEntraTruncated: false,
         entraSearchStatus: 'idle',
@@ -167,12 +172,14 @@ export const createEntraSlice =
         set({
           entraDevices: result.value.devices,
           isEntraTruncated: result.value.isTruncated,
+          entraSearchedText: text,
           entraSearchStatus: 'done',
         });
       else if (result.error.code !== 'cancelled')
         set({
           entraDevices: [],
           isEntraTruncated: false,
+          entraSearchedText: text,
           entraSearchStatus: 'failed',
           entraSearchError: result.error,
         });
@@ -226,6 +233,7 @@ export const createEntraSlice =
       entraSignIn: null,
       isAddingEntraAccount: false,
       entraSearchText: '',
+      entraSearchedText: '',
       entraDevices: [],
       isEntraTruncated: false,
       entraSearchStatus: 'idle',
@@ -331,6 +339,7 @@ export const createEntraSlice =
           latestSearch += 1;
           set({
             entraDevices: [],
+            entraSearchedText: '',
             isEntraTruncated: false,
             entraSearchStatus: 'idle',
             entraSearchError: null,
@@ -338,6 +347,12 @@ export const createEntraSlice =
           return;
         }
         searchTimer = setTimeout(() => void search(text), debounceMs);
+      },
+
+      async searchEntraNow() {
+        clearTimeout(searchTimer);
+        const text = get().entraSearchText;
+        if (text.trim() !== '') await search(text);
       },
 
       async openEntraDevice(device) {

@@ -208,6 +208,17 @@ describe('the Entra ID slice', () => {
     expect(store.getState().entraSearchStatus).toBe('idle');
   });
 
+  it('searches at once when asked, without waiting for the pause', async () => {
+    const { store, called } = signedInStore();
+    await store.getState().loadEntraStatus();
+    store.getState().setEntraSearchText('DESKTOP-ABC');
+    expect(store.getState().entraSearchedText).toBe('');
+    await store.getState().searchEntraNow();
+    expect(store.getState().entraSearchedText).toBe('DESKTOP-ABC');
+    await vi.advanceTimersByTimeAsync(20);
+    expect(called('entra.search')).toHaveLength(1);
+  });
+
   it('forgets the devices found when another account is chosen', async () => {
     const { store } = signedInStore();
     await store.getState().loadEntraStatus();
