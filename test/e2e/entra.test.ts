@@ -44,8 +44,11 @@ describe.skipIf(!chromiumPath)('the Entra ID tab in Chromium, against the Entra 
     if (!emulator) throw new Error('the emulator is not started: use it in a test');
     return emulator;
   };
-  /** Who signs in at the next authorize page that names no account (login_hint names one). */
-  let browserUser: UserName = 'helpdesk';
+  /**
+   * Who signs in at the next authorize page that names no account (login_hint names one); null:
+   * the user leaves the browser alone.
+   */
+  let browserUser: UserName | null = 'helpdesk';
   const hybrid = hybridComputer();
 
   beforeAll(async () => {
@@ -81,7 +84,7 @@ describe.skipIf(!chromiumPath)('the Entra ID tab in Chromium, against the Entra 
       (Object.keys(users) as UserName[]).find((name) => users[name].username === hint) ??
       browserUser;
     // Not awaited: shell.openExternal returns once the browser has the page, not after sign-in.
-    void emu().signInInteractively(url, user);
+    if (user !== null) void emu().signInInteractively(url, user);
     return Promise.resolve();
   };
 
@@ -145,11 +148,24 @@ describe.skipIf(!chromiumPath)('the Entra ID tab in Chromium, against the Entra 
       await shot('sign-in');
     });
 
+    it('waits for the browser sign-in until the user cancels it', async () => {
+      browserUser = null;
+      await page.getByRole('button', { name: 'Sign in with browser' }).click();
+      const cancel = page.getByRole('button', { name: 'Cancel' });
+      await page.getByText('Finish signing in in your browser').waitFor();
+      await expect(cancel.evaluate((node) => node === document.activeElement)).resolves.toBe(true);
+      await shot('sign-in-waiting');
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Sign in with browser' }).waitFor();
+      await expect(page.getByText('Finish signing in in your browser').count()).resolves.toBe(0);
+    });
+
     it('signs in with the system browser at the configured authority', async () => {
       browserUser = 'helpdesk';
+      const urlsBefore = app.host.browser.urls.length;
       await page.getByRole('button', { name: 'Sign in with browser' }).click();
       await page.getByRole('heading', { name: 'Find an Entra ID device' }).waitFor();
-      const opened = new URL(app.host.browser.urls[0] ?? 'about:blank');
+      const opened = new URL(app.host.browser.urls[urlsBefore] ?? 'about:blank');
       expect(opened.origin).toBe(emu().authorityHost);
       expect(opened.searchParams.get('scope')).not.toContain('DeviceLocalCredential.Read.All');
       const picker = page.getByRole('combobox', { name: 'Signed-in account' });

@@ -88,6 +88,7 @@ function SignedIn({ onSettings }: { onSettings: () => void }) {
   const setAdding = useConsole((state) => state.setAddingEntraAccount);
   const settings = useConsole((state) => state.entraSettings);
   const error = useConsole((state) => state.entraError);
+  const isPersistent = useConsole((state) => state.isEntraCachePersistent);
 
   return (
     <section className={styles.view} aria-labelledby="entra-title">
@@ -99,6 +100,7 @@ function SignedIn({ onSettings }: { onSettings: () => void }) {
           <Caption1>
             Tenant {settings?.tenant} ·{' '}
             {settings?.cloud === 'global' ? 'global cloud' : settings?.cloud}
+            {isPersistent ? '' : ' · signed in until the console closes (no protected storage)'}
           </Caption1>
         </div>
         <Select
