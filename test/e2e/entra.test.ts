@@ -191,11 +191,20 @@ describe.skipIf(!chromiumPath)('the Entra ID tab in Chromium, against the Entra 
       await page.getByRole('cell', { name: 'WS-[U+202E]RTL', exact: true }).waitFor();
       await shot('search-hostile');
 
+      // Graph throttles once: main waits out Retry-After while the search shows its spinner.
+      const throttled = /deviceLocalCredentials\?.*DESKTOP-/;
+      emu().injectFailures(throttled, [429]);
       await box.fill('DESKTOP-');
+      await page.getByText('Searching Entra ID…').waitFor();
       await page
         .getByRole('cell', { name: /^DESKTOP-/ })
         .first()
         .waitFor();
+      expect(
+        emu()
+          .requests.filter((request) => throttled.test(request.path))
+          .map((r) => r.status),
+      ).toContain(429);
       await shot('search');
       await box.press('ArrowDown');
       const table = page.getByRole('table', { name: 'Devices found' });
