@@ -268,7 +268,8 @@ export function createLapsGraphClient(options: {
     },
 
     async readCredentials(device) {
-      const id = (await findDevice(device)).deviceId;
+      const found = await findDevice(device);
+      const id = found.deviceId;
       let info: DeviceLocalCredentialInfo;
       try {
         info = (await get(
@@ -276,7 +277,8 @@ export function createLapsGraphClient(options: {
           READ_PASSWORD_SCOPES,
         )) as DeviceLocalCredentialInfo;
       } catch (error) {
-        return refuse(error, READ_NEEDS, `read the LAPS password of ${device}`, device);
+        // Named as a person knows it, even when asked for by device id.
+        return refuse(error, READ_NEEDS, `read the LAPS password of ${found.deviceName}`, device);
       }
       return { ...toDevice({ id, ...info }), credentials: toCredentials(info.credentials) };
     },

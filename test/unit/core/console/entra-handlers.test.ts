@@ -508,6 +508,8 @@ describe('entra devices and passwords', () => {
     expect(result.ok ? '' : result.error.message).toMatch(
       /DeviceLocalCredential\.Read\.All.*Cloud Device Administrator/,
     );
+    // Asked for by id, told by name: the sentence is for a person.
+    expect(result.ok ? '' : result.error.message).toContain(seeded.displayName);
     expect(audit.records).toEqual([]);
   });
 
