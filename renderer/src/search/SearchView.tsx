@@ -16,6 +16,7 @@ import { useConsole } from '../store/index.js';
 import { SEARCH_ALL_LIMIT } from '../store/search-slice.js';
 import { RecentComputers } from './RecentComputers.js';
 import { ResultsTable } from './ResultsTable.js';
+import { resultRowMove } from './result-keys.js';
 
 const useStyles = makeStyles({
   view: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -27,8 +28,6 @@ const useStyles = makeStyles({
   status: { minHeight: '24px', color: tokens.colorNeutralForeground3 },
   hint: { color: tokens.colorNeutralForeground3 },
 });
-
-const PAGE_ROWS = 10;
 
 export function SearchView() {
   const styles = useStyles();
@@ -80,16 +79,7 @@ export function SearchView() {
 
   const onResultsKey = useCallback(
     (event: React.KeyboardEvent) => {
-      if (hits.length === 0) return;
-      const last = hits.length - 1;
-      const moves: Readonly<Record<string, number>> = {
-        ArrowDown: Math.min(activeIndex + 1, last),
-        ArrowUp: Math.max(activeIndex - 1, 0),
-        PageDown: Math.min(activeIndex + PAGE_ROWS, last),
-        PageUp: Math.max(activeIndex - PAGE_ROWS, 0),
-        ...(event.currentTarget.getAttribute('role') === 'table' ? { Home: 0, End: last } : {}),
-      };
-      const move = moves[event.key];
+      const move = resultRowMove(event, activeIndex, hits.length);
       if (move !== undefined) {
         event.preventDefault();
         setActiveIndex(move);

@@ -1,0 +1,25 @@
+import type { KeyboardEvent } from 'react';
+
+/** Rows PageUp and PageDown move through a results table. */
+const PAGE_ROWS = 10;
+
+/**
+ * The row a key moves a results table's active row to: ↑ ↓ PgUp PgDn from the search box or the
+ * table, Home and End on the table only (in the box they move the caret). undefined: no move.
+ */
+export function resultRowMove(
+  event: KeyboardEvent,
+  activeIndex: number,
+  rowCount: number,
+): number | undefined {
+  if (rowCount === 0) return undefined;
+  const last = rowCount - 1;
+  const moves: Readonly<Record<string, number>> = {
+    ArrowDown: Math.min(activeIndex + 1, last),
+    ArrowUp: Math.max(activeIndex - 1, 0),
+    PageDown: Math.min(activeIndex + PAGE_ROWS, last),
+    PageUp: Math.max(activeIndex - PAGE_ROWS, 0),
+    ...(event.currentTarget.getAttribute('role') === 'table' ? { Home: 0, End: last } : {}),
+  };
+  return moves[event.key];
+}
