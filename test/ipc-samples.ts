@@ -63,6 +63,7 @@ export const VALID_INPUTS: Readonly<Record<Channel, Readonly<Record<string, unkn
   'entra.history': ON_DEVICE,
   'entra.rotate': ON_DEVICE,
   'entra.rotationStatus': { ...ON_DEVICE, after: '2026-11-20T08:00:00Z' },
+  'entra.activity': {},
 };
 
 /** The top-level fields each channel cannot do without. */
@@ -96,6 +97,7 @@ export const REQUIRED_FIELDS: Readonly<Record<Channel, readonly string[]>> = {
   'entra.history': ['accountId', 'deviceId'],
   'entra.rotate': ['accountId', 'deviceId'],
   'entra.rotationStatus': ['accountId', 'deviceId', 'after'],
+  'entra.activity': [],
 };
 
 /** Values that are wrong for a field whatever its type. */

@@ -30,6 +30,7 @@ export const CHANNELS = [
   'entra.history',
   'entra.rotate',
   'entra.rotationStatus',
+  'entra.activity',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -327,6 +327,22 @@ export const IPC_CONTRACT = {
       lastBackupDateTime: isoInstant.nullable(),
     }),
   },
+  'entra.activity': {
+    // Asked for while an Entra request of this window is pending: whether Graph made it wait
+    // (429/503 with Retry-After), so the view can say so instead of spinning in silence.
+    input: empty,
+    output: z.strictObject({
+      retry: z
+        .strictObject({
+          status: z.int().min(100).max(599),
+          /** The next try's number, and how many there are in all. */
+          nextAttempt: z.int().min(2).max(100),
+          maxAttempts: z.int().min(2).max(100),
+          retryAt: isoInstant,
+        })
+        .nullable(),
+    }),
+  },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 /** What the renderer sends (before defaults). */

@@ -191,11 +191,18 @@ describe.skipIf(!chromiumPath)('the Entra ID tab in Chromium, against the Entra 
       await page.getByRole('cell', { name: 'WS-[U+202E]RTL', exact: true }).waitFor();
       await shot('search-hostile');
 
-      // Graph throttles once: main waits out Retry-After while the search shows its spinner.
+      // Graph throttles once: main waits out Retry-After while the search shows its spinner,
+      // and the view says why it takes long.
       const throttled = /deviceLocalCredentials\?.*DESKTOP-/;
-      emu().injectFailures(throttled, [429]);
+      emu().injectFailures(throttled, [429], 3);
       await box.fill('DESKTOP-');
       await page.getByText('Searching Entra ID…').waitFor();
+      await page
+        .getByText(
+          /Microsoft Graph is throttling requests \(HTTP 429\): trying again in [1-3] s \(try 2 of 4\)/,
+        )
+        .waitFor();
+      await shot('search-throttled');
       await page
         .getByRole('cell', { name: /^DESKTOP-/ })
         .first()

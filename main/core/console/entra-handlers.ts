@@ -28,7 +28,7 @@ import {
   type EntraLapsDevice,
 } from '../entra/graph-client.js';
 import type { HttpsTrust } from '../entra/https-transport.js';
-import type { RetryOptions } from '../entra/retry.js';
+import { delay, type RetryOptions } from '../entra/retry.js';
 import { BROWSE_SCOPES, scopesForGraph } from '../entra/scopes.js';
 import { EntraSession, type EntraAccountInfo } from '../entra/session.js';
 import type { DeviceCodePrompt, TokenSource } from '../entra/sign-in.js';
@@ -88,6 +88,11 @@ export function createEntraService(shared: {
   const flows = new Map<string, SignInFlow>();
   /** Per window: aborted when it goes, so a consent page it waits for stops waiting. */
   const windowSignals = new Map<string, AbortController>();
+  /** Per window: a wait Graph imposed on one of its requests (429/503), while it lasts. */
+  const retries = new Map<
+    string,
+    { status: number; nextAttempt: number; maxAttempts: number; retryAt: Date }
+  >();
   /** Resolved when the browser was opened for a sign-in (beginSignIn returns then). */
   const browserOpened = new Set<() => void>();
   let configured: Promise<Configured | null> | null = null;
@@ -164,7 +169,26 @@ export function createEntraService(shared: {
       tokens,
       resource,
       trust,
-      ...(entra.retry !== undefined ? { retry: entra.retry } : {}),
+      retry: {
+        ...entra.retry,
+        onRetry: (progress) => {
+          retries.set(caller.windowKey, {
+            status: progress.status,
+            nextAttempt: progress.attempt + 1,
+            maxAttempts: progress.maxAttempts,
+            retryAt: new Date(now().getTime() + progress.waitMs),
+          });
+          entra.retry?.onRetry?.(progress);
+        },
+        // The wait is what entra.activity reports: once it is over, the request goes on.
+        sleep: async (ms) => {
+          try {
+            await (entra.retry?.sleep ?? delay)(ms);
+          } finally {
+            retries.delete(caller.windowKey);
+          }
+        },
+      },
     });
     return { graph, tokens, endpoints };
   };
@@ -412,11 +436,19 @@ export function createEntraService(shared: {
         lastBackupDateTime,
       };
     },
+
+    'entra.activity'(_input, caller) {
+      const retry = retries.get(caller.windowKey);
+      return Promise.resolve({
+        retry: retry === undefined ? null : { ...retry, retryAt: retry.retryAt.toISOString() },
+      });
+    },
   };
 
   return {
     handlers,
     windowGone(windowKey) {
+      retries.delete(windowKey);
       for (const [flowId, flow] of flows) if (flow.windowKey === windowKey) cancelFlow(flowId);
       windowSignals.get(windowKey)?.abort();
       windowSignals.delete(windowKey);

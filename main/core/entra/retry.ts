@@ -3,7 +3,9 @@ import { LapsError } from '../errors/laps-error.js';
 /** What a throttled call tells its caller while it waits, to show as progress. */
 export interface RetryProgress {
   readonly status: number;
+  /** The try that was refused (1 for the first). */
   readonly attempt: number;
+  readonly maxAttempts: number;
   readonly waitMs: number;
 }
 
@@ -36,7 +38,7 @@ export async function withRetry<T>(
 ): Promise<T> {
   const maxAttempts = options.maxAttempts ?? 4;
   const maxWaitMs = options.maxWaitMs ?? 60_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? delay;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
@@ -53,10 +55,15 @@ export async function withRetry<T>(
         maxWaitMs,
         retryAfterMs(failure.retryAfter) ?? 1000 * 2 ** (attempt - 1),
       );
-      options.onRetry?.({ status: failure.status, attempt, waitMs });
+      options.onRetry?.({ status: failure.status, attempt, maxAttempts, waitMs });
       await sleep(waitMs);
     }
   }
+}
+
+/** Waits ms milliseconds: the wait between tries, unless the caller brings its own. */
+export function delay(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }
 
 /** Retry-After as delay-seconds or an HTTP date (RFC 9110 10.2.3); null when absent or unreadable. */

@@ -20,6 +20,7 @@ import type { EntraDevice } from '../store/entra-slice.js';
 import { EntraDeviceFacts } from './EntraDeviceFacts.js';
 import { EntraPasswordSection } from './EntraPasswordSection.js';
 import { RotateConfirmDialog, RotationProgress } from './EntraRotation.js';
+import { GraphWaitNote } from './GraphWaitNote.js';
 
 const useStyles = makeStyles({
   surface: { width: '760px', maxWidth: 'calc(100vw - 48px)' },
@@ -60,6 +61,7 @@ function DeviceSurface({ device }: { device: EntraDevice }) {
         <DialogContent className={styles.content}>
           <Caption1 className={styles.muted}>Microsoft Entra ID device</Caption1>
           {status === 'loading' && <Spinner size="small" label="Reading the device…" />}
+          {status === 'loading' && <GraphWaitNote />}
           {error && <ErrorBar title={`Cannot read ${name}`} error={error} />}
           <EntraDeviceFacts device={device} details={details} />
           <Divider />

@@ -14,13 +14,23 @@ import { useConsole } from '../store/index.js';
 import type { EntraDevice } from '../store/entra-slice.js';
 import { EntraDeviceDialog } from './EntraDeviceDialog.js';
 import { RotationProgress } from './EntraRotation.js';
+import { GraphWaitNote } from './GraphWaitNote.js';
+import { resultRowMove } from '../search/result-keys.js';
 
 const COLUMNS = '2fr 1.4fr 2fr';
 
 const useStyles = makeStyles({
   search: { maxWidth: '560px', width: '100%' },
   hint: { color: tokens.colorNeutralForeground3 },
-  status: { minHeight: '24px', color: tokens.colorNeutralForeground3 },
+  status: {
+    minHeight: '24px',
+    color: tokens.colorNeutralForeground3,
+    // The spinner and, when Graph makes the search wait, why: on one line, from the left.
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalM,
+  },
   table: {
     display: 'flex',
     flexDirection: 'column',
@@ -65,8 +75,6 @@ const useStyles = makeStyles({
   name: { fontWeight: tokens.fontWeightSemibold },
   id: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground3 },
 });
-
-const PAGE_ROWS = 10;
 
 /** Keyboard first, as the Computers search: / or Ctrl+F, type, arrows, Enter opens. */
 export function EntraDeviceSearch() {
@@ -126,16 +134,7 @@ export function EntraDeviceSearch() {
         });
         return;
       }
-      if (devices.length === 0) return;
-      const last = devices.length - 1;
-      const moves: Readonly<Record<string, number>> = {
-        ArrowDown: Math.min(activeIndex + 1, last),
-        ArrowUp: Math.max(activeIndex - 1, 0),
-        PageDown: Math.min(activeIndex + PAGE_ROWS, last),
-        PageUp: Math.max(activeIndex - PAGE_ROWS, 0),
-        ...(event.currentTarget.getAttribute('role') === 'table' ? { Home: 0, End: last } : {}),
-      };
-      const move = moves[event.key];
+      const move = resultRowMove(event, activeIndex, devices.length);
       if (move !== undefined) {
         event.preventDefault();
         setActiveIndex(move);
@@ -170,7 +169,10 @@ export function EntraDeviceSearch() {
       </Caption1>
       <div className={styles.status} role="status" aria-live="polite">
         {status === 'searching' && (
-          <Spinner size="extra-tiny" label="Searching Entra ID…" labelPosition="after" />
+          <>
+            <Spinner size="extra-tiny" label="Searching Entra ID…" labelPosition="after" />
+            <GraphWaitNote />
+          </>
         )}
         {status === 'done' && (
           <Text>

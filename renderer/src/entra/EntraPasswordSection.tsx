@@ -15,6 +15,7 @@ import {
 } from '../password/PasswordPanel.js';
 import { useConsole } from '../store/index.js';
 import type { EntraDevice } from '../store/entra-slice.js';
+import { GraphWaitNote } from './GraphWaitNote.js';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -132,6 +133,7 @@ export function EntraPasswordSection({
         reveal={reveal}
         copy={copy}
         busyLabel={CONSENT_NOTE}
+        busyDetail={<GraphWaitNote />}
         history={historyButton}
         actions={actions}
         onRevealed={(secret) => setAccount(secret.account)}
@@ -145,6 +147,7 @@ export function EntraPasswordSection({
         what="Password history"
         computer={showBidiControls(device.deviceName)}
         loadingLabel={CONSENT_NOTE}
+        loadingDetail={<GraphWaitNote />}
         failedTitle="The history could not be read"
         error={history?.error ?? null}
         entries={history?.entries ?? []}

@@ -18,6 +18,7 @@ import { ErrorBar } from '../errors/ErrorBar.js';
 import { formatLapsTime, showBidiControls } from '../format.js';
 import { useConsole } from '../store/index.js';
 import { ROTATION_POLL_MS, type EntraDevice } from '../store/entra-slice.js';
+import { GraphWaitNote } from './GraphWaitNote.js';
 
 const useStyles = makeStyles({
   spinner: {
@@ -76,7 +77,10 @@ export function RotationProgress() {
   const name = showBidiControls(rotation.deviceName);
   if (rotation.status === 'requesting')
     return (
-      <Spinner size="small" labelPosition="after" label={`Asking Intune to rotate ${name}…`} />
+      <div>
+        <Spinner size="small" labelPosition="after" label={`Asking Intune to rotate ${name}…`} />
+        <GraphWaitNote />
+      </div>
     );
   if (rotation.status === 'request-failed' || rotation.status === 'watch-failed')
     return (

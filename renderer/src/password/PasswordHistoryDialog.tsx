@@ -18,7 +18,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { IpcErrorInfo, Result } from '../../../shared/ipc/result.js';
 import { MaskedPassword, RevealedPassword } from '../computer/PasswordDisplay.js';
 import { ErrorBar } from '../errors/ErrorBar.js';
@@ -51,6 +51,8 @@ export interface PasswordHistoryDialogProps {
   readonly what: string;
   readonly computer: string;
   readonly loadingLabel: string;
+  /** Under the spinner while the history loads. */
+  readonly loadingDetail?: ReactNode;
   readonly failedTitle: string;
   /** A failure the owner explains elsewhere (a permission dialog) is not passed here. */
   readonly error: IpcErrorInfo | null;
@@ -72,6 +74,7 @@ export function PasswordHistoryDialog({
   what,
   computer,
   loadingLabel,
+  loadingDetail,
   failedTitle,
   error,
   entries,
@@ -100,6 +103,7 @@ export function PasswordHistoryDialog({
           </DialogTitle>
           <DialogContent className={styles.content}>
             {status === 'loading' && <Spinner size="small" label={loadingLabel} />}
+            {status === 'loading' && loadingDetail}
             {error && <ErrorBar title={failedTitle} error={error} />}
             {status === 'ready' && entries.length === 0 && (
               <Body1>No old passwords are kept.</Body1>

@@ -52,6 +52,8 @@ export interface PasswordPanelProps {
   readonly onFailure?: ((error: IpcErrorInfo) => boolean) | undefined;
   /** Said beside a spinner while a request is under way; nothing when it is quick. */
   readonly busyLabel?: string | undefined;
+  /** Shown under that spinner while a request is under way (why it takes long, if it does). */
+  readonly busyDetail?: ReactNode;
   /** The History button, when the source keeps old passwords. */
   readonly history?:
     { readonly label: string; readonly isDisabled: boolean; readonly open: () => void } | undefined;
@@ -82,6 +84,7 @@ export function PasswordPanel({
   copy: copyPassword,
   onFailure,
   busyLabel,
+  busyDetail,
   history,
   notice,
   actions,
@@ -200,6 +203,7 @@ export function PasswordPanel({
         {actions}
         {busy !== null && busyLabel && <Spinner size="tiny" label={busyLabel} />}
       </div>
+      {busy !== null && busyDetail}
       {copied && (
         <Caption1 role="status">
           Copied from {copied.from}. The clipboard is cleared at{' '}

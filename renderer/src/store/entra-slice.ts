@@ -105,7 +105,24 @@ export interface EntraSlice {
   /** One look for the new backup now, besides the timed ones. */
   checkEntraRotation: () => Promise<void>;
   dismissEntraRotation: () => void;
+  /** Whether Graph is making this window's pending request wait (429/503), and until when. */
+  readGraphWait: () => Promise<ChannelOutput<'entra.activity'>['retry']>;
 }
+
+/** No search, no device open, no rotation watched: after sign-out, account switch or start. */
+const NO_DEVICES = {
+  entraSearchText: '',
+  entraSearchedText: '',
+  entraDevices: [],
+  isEntraTruncated: false,
+  entraSearchStatus: 'idle',
+  entraSearchError: null,
+  entraDevice: null,
+  entraDeviceDetails: null,
+  entraDeviceStatus: 'idle',
+  entraDeviceError: null,
+  entraRotation: null,
+} as const satisfies Partial<EntraSlice>;
 
 const NOT_SIGNED_IN: IpcErrorInfo = {
   code: 'auth-failed',
@@ -146,19 +163,7 @@ export const createEntraSlice =
       latestSearch += 1;
       deviceGeneration += 1;
       stopRotation();
-      set({
-        entraSearchText: '',
-        entraSearchedText: '',
-        entraDevices: [],
-        isEntraTruncated: false,
-        entraSearchStatus: 'idle',
-        entraSearchError: null,
-        entraDevice: null,
-        entraDeviceDetails: null,
-        entraDeviceStatus: 'idle',
-        entraDeviceError: null,
-        entraRotation: null,
-      });
+      set(NO_DEVICES);
     };
 
     const search = async (text: string): Promise<void> => {
@@ -232,17 +237,7 @@ export const createEntraSlice =
       entraAccountId: null,
       entraSignIn: null,
       isAddingEntraAccount: false,
-      entraSearchText: '',
-      entraSearchedText: '',
-      entraDevices: [],
-      isEntraTruncated: false,
-      entraSearchStatus: 'idle',
-      entraSearchError: null,
-      entraDevice: null,
-      entraDeviceDetails: null,
-      entraDeviceStatus: 'idle',
-      entraDeviceError: null,
-      entraRotation: null,
+      ...NO_DEVICES,
 
       async loadEntraStatus() {
         set({ entraStatus: 'loading', entraError: null });
@@ -453,6 +448,11 @@ export const createEntraSlice =
       },
 
       checkEntraRotation: () => poll(rotationGeneration),
+      readGraphWait: async () => {
+        const result = await api.entra.activity({});
+        // Only a note beside a spinner: a failed look shows nothing rather than an error.
+        return result.ok ? result.value.retry : null;
+      },
 
       dismissEntraRotation() {
         stopRotation();

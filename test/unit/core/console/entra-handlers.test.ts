@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { auditLogPaths } from '../../../../main/core/audit/audit-log.js';
 import type { AuditEvent } from '../../../../main/core/audit/audit-record.js';
 import { fileAuditLogReader } from '../../../../main/core/console/audit-log-reader.js';
@@ -76,7 +76,11 @@ function playBrowser(url: string): Promise<void> {
 }
 
 function startService(
-  options: { cipher?: MemorySecretCipher; audit?: AuditRecorder } = {},
+  options: {
+    cipher?: MemorySecretCipher;
+    audit?: AuditRecorder;
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
 ): ConsoleService {
   const env = { LAPS_CONSOLE_CONFIG_DIR: configDir };
   return createConsoleService({
@@ -95,7 +99,7 @@ function startService(
         options.cipher ?? new MemorySecretCipher(),
       ),
       browser,
-      retry: { sleep: () => Promise.resolve() },
+      retry: { sleep: options.sleep ?? (() => Promise.resolve()) },
     },
     now: () => NOW,
   });
@@ -539,6 +543,36 @@ describe('entra devices and passwords', () => {
       ).length,
     );
   });
+});
+
+it('says while Graph makes a request wait, and for how long', async () => {
+  let release = () => {};
+  const waits: number[] = [];
+  await service.dispose();
+  service = startService({
+    sleep: (ms) => {
+      waits.push(ms);
+      return new Promise<void>((resolve) => (release = resolve));
+    },
+  });
+  const accountId = await signedIn();
+  expect(await value('entra.activity', {})).toEqual({ retry: null });
+  emulator.injectFailures(/deviceLocalCredentials/, [429], 7);
+  const search = value('entra.search', { accountId, text: 'DESKTOP' });
+  await vi.waitFor(() => expect(waits).toEqual([7000]));
+  expect(await value('entra.activity', {})).toEqual({
+    retry: {
+      status: 429,
+      nextAttempt: 2,
+      maxAttempts: 4,
+      retryAt: new Date(NOW.getTime() + 7000).toISOString(),
+    },
+  });
+  // Another window's requests are its own business.
+  expect(await value('entra.activity', {}, { windowKey: 'other' })).toEqual({ retry: null });
+  release();
+  expect((await search).devices.length).toBeGreaterThan(0);
+  expect(await value('entra.activity', {})).toEqual({ retry: null });
 });
 
 describe('entra rotation', () => {
