@@ -22,6 +22,7 @@ export const CHANNELS = [
   'entra.beginSignIn',
   'entra.completeSignIn',
   'entra.cancelSignIn',
+  'entra.copyDeviceCode',
   'entra.signOut',
   'entra.search',
   'entra.read',

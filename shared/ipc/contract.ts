@@ -262,6 +262,11 @@ export const IPC_CONTRACT = {
     input: z.strictObject({ flowId: entraFlowId }),
     output: z.null(),
   },
+  'entra.copyDeviceCode': {
+    // main puts the flow's own code on the clipboard: the renderer names the flow, not the text.
+    input: z.strictObject({ flowId: entraFlowId }),
+    output: z.null(),
+  },
   'entra.signOut': {
     // Removes the account and its tokens from the cache (Entra's own session is left alone).
     input: z.strictObject({ accountId: entraAccountId }),

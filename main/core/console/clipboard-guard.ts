@@ -30,6 +30,11 @@ export class ClipboardGuard {
     return new Date(now.getTime() + clearAfterMs);
   }
 
+  /** Writes text that is no secret (a sign-in code): nothing to clear later. */
+  async write(text: string): Promise<void> {
+    await this.clipboard.writeText(text);
+  }
+
   /** Clears now whatever of ours is still there (on quit). */
   async flush(): Promise<void> {
     const pending = [...this.placements];

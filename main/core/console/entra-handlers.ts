@@ -65,6 +65,8 @@ interface SignInFlow {
   readonly windowKey: string;
   readonly controller: AbortController;
   readonly account: Promise<EntraAccountInfo>;
+  /** A device-code flow's code, once Entra gave it. */
+  userCode?: string;
 }
 
 /** The configured registration, with the session that signs in to it. */
@@ -295,6 +297,8 @@ export function createEntraService(shared: {
         cancelFlow(flowId);
         throw error;
       }
+      const flow = flows.get(flowId);
+      if (flow !== undefined && shown !== null) flow.userCode = shown.userCode;
       return {
         flowId,
         deviceCode: shown && {
@@ -314,6 +318,14 @@ export function createEntraService(shared: {
       } finally {
         if (flows.get(input.flowId) === flow) flows.delete(input.flowId);
       }
+    },
+
+    async 'entra.copyDeviceCode'(input, caller) {
+      const flow = flows.get(input.flowId);
+      if (flow?.windowKey !== caller.windowKey || flow.userCode === undefined)
+        throw new SignInFlowGoneError();
+      await clipboard.write(flow.userCode);
+      return null;
     },
 
     'entra.cancelSignIn'(input, caller) {

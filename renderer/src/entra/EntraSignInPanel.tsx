@@ -7,7 +7,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { PASSWORD_FONT } from '../computer/PasswordDisplay.js';
 import { ErrorBar } from '../errors/ErrorBar.js';
 import { useConsole } from '../store/index.js';
@@ -119,25 +119,13 @@ export function EntraSignInPanel({
 
 function DeviceCode({ prompt, onCancel }: { prompt: EntraDeviceCodePrompt; onCancel: () => void }) {
   const styles = useStyles();
-  const code = useRef<HTMLDivElement>(null);
+  const copyDeviceCode = useConsole((state) => state.copyEntraDeviceCode);
   const [copyNote, setCopyNote] = useState<string | null>(null);
 
-  // The renderer has no clipboard of its own (main owns it for passwords): the browser's copy
-  // command copies the code, selected, as Ctrl+C would.
-  const copyCode = () => {
-    const node = code.current;
-    const selection = window.getSelection();
-    if (!node || !selection) return;
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    selection.removeAllRanges();
-    selection.addRange(range);
-    // Electron's permission handler refuses navigator.clipboard; the copy command, in the
-    // click's user gesture, is what still reaches the system clipboard from a page.
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
-    const isCopied = document.execCommand('copy');
-    if (isCopied) selection.removeAllRanges();
-    setCopyNote(isCopied ? 'Code copied.' : 'The code is selected: press Ctrl+C.');
+  // main owns the clipboard: it copies the code of the flow under way (no text from here).
+  const copyCode = async () => {
+    const result = await copyDeviceCode();
+    setCopyNote(result.ok ? 'Code copied.' : result.error.message);
   };
 
   return (
@@ -146,18 +134,12 @@ function DeviceCode({ prompt, onCancel }: { prompt: EntraDeviceCodePrompt; onCan
         On any device, open <span className={styles.url}>{prompt.verificationUri}</span> and enter
         this code:
       </Body1>
-      <div
-        ref={code}
-        className={styles.code}
-        aria-label="Device code"
-        role="textbox"
-        aria-readonly="true"
-      >
+      <div className={styles.code} aria-label="Device code" role="textbox" aria-readonly="true">
         {prompt.userCode}
       </div>
       <Caption1 className={styles.muted}>{prompt.message}</Caption1>
       <div className={styles.buttons}>
-        <Button appearance="primary" onClick={copyCode} autoFocus>
+        <Button appearance="primary" onClick={() => void copyCode()} autoFocus>
           Copy code
         </Button>
         <Button onClick={onCancel}>Cancel</Button>

@@ -76,6 +76,8 @@ export interface EntraSlice {
   /** Starts a sign-in and waits for it; the new account becomes the one in use. */
   signInToEntra: (method: EntraSignIn['method']) => Promise<void>;
   cancelEntraSignIn: () => Promise<void>;
+  /** Main copies the device code of the sign-in under way. */
+  copyEntraDeviceCode: () => Promise<Result<null>>;
   setAddingEntraAccount: (isAdding: boolean) => void;
   signOutOfEntra: (accountId: string) => Promise<void>;
   selectEntraAccount: (accountId: string) => void;
@@ -303,6 +305,15 @@ export const createEntraSlice =
         flowId = null;
         set({ entraSignIn: null });
         if (flow) await api.entra.cancelSignIn({ flowId: flow });
+      },
+
+      async copyEntraDeviceCode() {
+        if (!flowId)
+          return {
+            ok: false,
+            error: { code: 'cancelled', message: 'That sign-in is over: sign in again.' },
+          };
+        return api.entra.copyDeviceCode({ flowId });
       },
 
       setAddingEntraAccount(isAdding) {

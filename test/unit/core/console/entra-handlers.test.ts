@@ -254,6 +254,13 @@ describe('entra sign-in', () => {
       verificationUri: `${emulator.authorityHost}/devicelogin`,
       message: expect.stringContaining(begun.deviceCode?.userCode ?? '?') as unknown,
     });
+    // main copies the flow's own code, for its own window only.
+    expect(
+      await call('entra.copyDeviceCode', { flowId: begun.flowId }, { windowKey: 'other' }),
+    ).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(clipboard.text).toBe('');
+    expect(await value('entra.copyDeviceCode', { flowId: begun.flowId })).toBeNull();
+    expect(clipboard.text).toBe(begun.deviceCode?.userCode);
     emulator.approveDeviceCode(begun.deviceCode?.userCode ?? '', 'reader');
     const reader = await value('entra.completeSignIn', { flowId: begun.flowId });
     expect(reader.username).toBe(emulator.users.reader.username);
