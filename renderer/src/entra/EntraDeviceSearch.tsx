@@ -16,6 +16,7 @@ import { EntraDeviceDialog } from './EntraDeviceDialog.js';
 import { RotationProgress } from './EntraRotation.js';
 import { GraphWaitNote } from './GraphWaitNote.js';
 import { resultRowMove } from '../search/result-keys.js';
+import { useResultTableStyles } from '../search/result-table-styles.js';
 
 const COLUMNS = '2fr 1.4fr 2fr';
 
@@ -31,53 +32,16 @@ const useStyles = makeStyles({
     flexWrap: 'wrap',
     gap: tokens.spacingHorizontalM,
   },
-  table: {
-    display: 'flex',
-    flexDirection: 'column',
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1,
-    maxHeight: 'calc(100vh - 330px)',
-    overflowY: 'auto',
-    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}` },
-  },
-  header: {
-    display: 'grid',
-    gridTemplateColumns: COLUMNS,
-    minHeight: '36px',
-    alignItems: 'center',
-    fontWeight: tokens.fontWeightSemibold,
-    backgroundColor: tokens.colorNeutralBackground3,
-    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    position: 'sticky',
-    top: 0,
-  },
-  row: {
-    display: 'grid',
-    gridTemplateColumns: COLUMNS,
-    minHeight: '36px',
-    alignItems: 'center',
-    cursor: 'default',
-    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
-    ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover },
-  },
-  active: {
-    backgroundColor: tokens.colorNeutralBackground1Selected,
-    boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
-    ':hover': { backgroundColor: tokens.colorNeutralBackground1Selected },
-  },
-  cell: {
-    padding: `0 ${tokens.spacingHorizontalM}`,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-  },
-  name: { fontWeight: tokens.fontWeightSemibold },
+  // Not virtualized (a search lists a few hundred devices at most): the table scrolls itself.
+  table: { maxHeight: 'calc(100vh - 330px)', overflowY: 'auto' },
+  columns: { gridTemplateColumns: COLUMNS },
+  header: { position: 'sticky', top: 0 },
   id: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground3 },
 });
 
 /** Keyboard first, as the Computers search: / or Ctrl+F, type, arrows, Enter opens. */
 export function EntraDeviceSearch() {
+  const table = useResultTableStyles();
   const styles = useStyles();
   const text = useConsole((state) => state.entraSearchText);
   const setText = useConsole((state) => state.setEntraSearchText);
@@ -186,7 +150,7 @@ export function EntraDeviceSearch() {
       <RotationProgress />
       {devices.length > 0 && (
         <div
-          className={styles.table}
+          className={mergeClasses(table.table, styles.table)}
           id="entra-devices-found"
           role="table"
           aria-label="Devices found"
@@ -196,14 +160,14 @@ export function EntraDeviceSearch() {
           onKeyDown={onKeyDown}
         >
           <div role="rowgroup">
-            <div className={styles.header} role="row">
-              <span className={styles.cell} role="columnheader">
+            <div className={mergeClasses(table.header, styles.columns, styles.header)} role="row">
+              <span className={table.cell} role="columnheader">
                 Name
               </span>
-              <span className={styles.cell} role="columnheader">
+              <span className={table.cell} role="columnheader">
                 Last backup
               </span>
-              <span className={styles.cell} role="columnheader">
+              <span className={table.cell} role="columnheader">
                 Device ID
               </span>
             </div>
@@ -215,18 +179,22 @@ export function EntraDeviceSearch() {
                 id={rowId(index)}
                 role="row"
                 aria-selected={index === activeIndex}
-                className={mergeClasses(styles.row, index === activeIndex && styles.active)}
+                className={mergeClasses(
+                  table.row,
+                  styles.columns,
+                  index === activeIndex && table.active,
+                )}
                 onClick={() => setActiveIndex(index)}
                 onDoubleClick={() => open(device)}
               >
-                <span className={mergeClasses(styles.cell, styles.name)} role="cell">
+                <span className={mergeClasses(table.cell, table.name)} role="cell">
                   {/* A name may carry a right-to-left override: shown, and isolated from the row. */}
                   <bdi>{showBidiControls(device.deviceName)}</bdi>
                 </span>
-                <span className={styles.cell} role="cell">
+                <span className={table.cell} role="cell">
                   {formatLapsTime(device.lastBackupDateTime)}
                 </span>
-                <span className={mergeClasses(styles.cell, styles.id)} role="cell">
+                <span className={mergeClasses(table.cell, styles.id)} role="cell">
                   {device.deviceId}
                 </span>
               </div>

@@ -4,55 +4,16 @@ import { useEffect, useRef } from 'react';
 import type { ComputerHit } from '../../../shared/ipc/contract.js';
 import { formatLapsTime, SOURCE_LABELS } from '../format.js';
 import { isExpired } from '../computer/expiry.js';
+import { RESULT_ROW_HEIGHT_PX, useResultTableStyles } from './result-table-styles.js';
 
-const ROW_HEIGHT_PX = 36;
 const COLUMNS = '2fr 1.6fr 1.6fr 3fr';
 
 const useStyles = makeStyles({
-  table: {
-    display: 'flex',
-    flexDirection: 'column',
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground1,
-    ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}` },
-  },
-  header: {
-    display: 'grid',
-    gridTemplateColumns: COLUMNS,
-    alignItems: 'center',
-    height: `${ROW_HEIGHT_PX}px`,
-    fontWeight: tokens.fontWeightSemibold,
-    backgroundColor: tokens.colorNeutralBackground3,
-    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: `${tokens.borderRadiusMedium} ${tokens.borderRadiusMedium} 0 0`,
-  },
+  columns: { gridTemplateColumns: COLUMNS },
+  header: { borderRadius: `${tokens.borderRadiusMedium} ${tokens.borderRadiusMedium} 0 0` },
   scroller: { height: 'calc(100vh - 300px)', minHeight: '180px', overflowY: 'auto' },
-  row: {
-    position: 'absolute',
-    left: 0,
-    right: 0,
-    display: 'grid',
-    gridTemplateColumns: COLUMNS,
-    alignItems: 'center',
-    height: `${ROW_HEIGHT_PX}px`,
-    cursor: 'default',
-    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
-    ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover },
-  },
-  active: {
-    backgroundColor: tokens.colorNeutralBackground1Selected,
-    boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
-    ':hover': { backgroundColor: tokens.colorNeutralBackground1Selected },
-  },
-  cell: {
-    padding: `0 ${tokens.spacingHorizontalM}`,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-  },
-  name: { fontWeight: tokens.fontWeightSemibold },
-  muted: { color: tokens.colorNeutralForeground3 },
+  // Virtualized: each row is placed where the virtualizer says.
+  row: { position: 'absolute', left: 0, right: 0 },
   expired: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
 });
 
@@ -77,12 +38,13 @@ export function ResultsTable({
   onOpen: (hit: ComputerHit) => void;
   onKeyDown: (event: React.KeyboardEvent) => void;
 }) {
+  const table = useResultTableStyles();
   const styles = useStyles();
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: hits.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT_PX,
+    estimateSize: () => RESULT_ROW_HEIGHT_PX,
     overscan: 12,
   });
 
@@ -93,7 +55,7 @@ export function ResultsTable({
   const now = new Date();
   return (
     <div
-      className={styles.table}
+      className={table.table}
       id="computers-found"
       role="table"
       aria-label="Computers found"
@@ -103,17 +65,21 @@ export function ResultsTable({
       onKeyDown={onKeyDown}
     >
       <div role="rowgroup">
-        <div className={styles.header} role="row" aria-rowindex={1}>
-          <span className={styles.cell} role="columnheader">
+        <div
+          className={mergeClasses(table.header, styles.columns, styles.header)}
+          role="row"
+          aria-rowindex={1}
+        >
+          <span className={table.cell} role="columnheader">
             Name
           </span>
-          <span className={styles.cell} role="columnheader">
+          <span className={table.cell} role="columnheader">
             LAPS
           </span>
-          <span className={styles.cell} role="columnheader">
+          <span className={table.cell} role="columnheader">
             Password expires
           </span>
-          <span className={styles.cell} role="columnheader">
+          <span className={table.cell} role="columnheader">
             DNS name
           </span>
         </div>
@@ -135,25 +101,27 @@ export function ResultsTable({
                 role="row"
                 aria-rowindex={item.index + 2}
                 aria-selected={isActive}
-                className={mergeClasses(styles.row, isActive && styles.active)}
+                className={mergeClasses(
+                  table.row,
+                  styles.columns,
+                  styles.row,
+                  isActive && table.active,
+                )}
                 style={{ transform: `translateY(${item.start}px)` }}
                 onClick={() => onActiveIndexChange(item.index)}
                 onDoubleClick={() => onOpen(hit)}
               >
-                <span className={mergeClasses(styles.cell, styles.name)} role="cell">
+                <span className={mergeClasses(table.cell, table.name)} role="cell">
                   {hit.computer}
                 </span>
-                <span
-                  className={mergeClasses(styles.cell, !hit.source && styles.muted)}
-                  role="cell"
-                >
+                <span className={mergeClasses(table.cell, !hit.source && table.muted)} role="cell">
                   {hit.source ? SOURCE_LABELS[hit.source] : 'None'}
                 </span>
-                <span className={mergeClasses(styles.cell, expired && styles.expired)} role="cell">
+                <span className={mergeClasses(table.cell, expired && styles.expired)} role="cell">
                   {formatLapsTime(hit.expires)}
                   {expired ? ' (expired)' : ''}
                 </span>
-                <span className={mergeClasses(styles.cell, styles.muted)} role="cell">
+                <span className={mergeClasses(table.cell, table.muted)} role="cell">
                   {hit.dnsHostName ?? '—'}
                 </span>
               </div>
