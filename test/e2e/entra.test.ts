@@ -161,13 +161,28 @@ describe.skipIf(!chromiumPath)('the Entra ID tab in Chromium, against the Entra 
     });
 
     it('signs in with the system browser at the configured authority', async () => {
-      browserUser = 'helpdesk';
-      const urlsBefore = app.host.browser.urls.length;
+      // This time the "system browser" is Chromium itself: it opens the sign-in page, the user
+      // picks the account, and the emulator's form_post carries the code to MSAL's loopback.
+      browserUser = null;
+      const opening = app.host.browser.nextUrl();
       await page.getByRole('button', { name: 'Sign in with browser' }).click();
-      await page.getByRole('heading', { name: 'Find an Entra ID device' }).waitFor();
-      const opened = new URL(app.host.browser.urls[urlsBefore] ?? 'about:blank');
+      const opened = new URL(await opening);
       expect(opened.origin).toBe(emu().authorityHost);
+      expect(opened.searchParams.get('response_mode')).toBe('form_post');
       expect(opened.searchParams.get('scope')).not.toContain('DeviceLocalCredential.Read.All');
+      // The emulator's test CA is the console's to trust (entra.json "ca"), not this browser's.
+      const system = await app.browser.newContext({ ignoreHTTPSErrors: true, colorScheme: scheme });
+      try {
+        const signInPage = await system.newPage();
+        await signInPage.goto(opened.toString());
+        await signInPage.getByRole('button', { name: emu().users.helpdesk.username }).click();
+        await signInPage.getByText('Signed in to LAPS Console.').waitFor();
+        await screenshot(signInPage, `entra-browser-signed-in-${scheme}`);
+      } finally {
+        await system.close();
+      }
+      browserUser = 'helpdesk';
+      await page.getByRole('heading', { name: 'Find an Entra ID device' }).waitFor();
       const picker = page.getByRole('combobox', { name: 'Signed-in account' });
       await expect(picker.locator('option:checked').textContent()).resolves.toContain(
         emu().users.helpdesk.username,
