@@ -239,7 +239,10 @@ export const IPC_CONTRACT = {
       settings: entraSettings.nullable(),
       /** Every account signed in (from the encrypted token cache), in sign-in order. */
       accounts: z.array(entraAccount).max(32),
-      /** false where the OS offers no protected storage: tokens are then kept in memory only. */
+      /**
+       * false where the OS offers no protected storage, or the token file cannot be written
+       * (a full disk): tokens are then kept in memory only.
+       */
       isCachePersistent: z.boolean(),
     }),
   },

@@ -5,7 +5,10 @@ import type { SecretCipher } from './secret-file.js';
 
 /** The console's MSAL token cache, and what the console does with it beside MSAL. */
 export interface ConsoleTokenCache extends TokenCacheStore {
-  /** Whether tokens outlive the app: false where the OS offers no protected storage. */
+  /**
+   * Whether tokens outlive the app: false where the OS offers no protected storage, or while the
+   * file cannot be written (a full disk, a folder that is not writable).
+   */
   isPersistent(): Promise<boolean>;
   /** Forgets every account's tokens (another app registration or tenant was configured). */
   clear(): Promise<void>;
@@ -21,12 +24,17 @@ export interface ConsoleTokenCache extends TokenCacheStore {
  * plugin passes through this store are the plain cache, in memory only, and encryption happens
  * where they meet the disk. The file is read once; afterwards this process is its only writer
  * (the console runs as a single instance).
+ *
+ * A write that fails (a full disk) loses nothing and signs no one out: the tokens stay in memory,
+ * isPersistent() says false until a later write succeeds, and the Entra view says so.
  */
 export function fileTokenCache(path: string, cipher: SecretCipher): ConsoleTokenCache {
   const queue = new WriteQueue();
   const utf8 = { encoder: new TextEncoder(), decoder: new TextDecoder() };
   /** The plain cache as last loaded or saved; undefined until the file was read. */
   let cache: string | null | undefined;
+  /** The last write failed: the tokens are in memory only, for now. */
+  let isWriteFailing = false;
 
   const isProtected = async () => (await cipher.unavailableReason()) === undefined;
 
@@ -48,7 +56,7 @@ export function fileTokenCache(path: string, cipher: SecretCipher): ConsoleToken
   };
 
   return {
-    isPersistent: isProtected,
+    isPersistent: async () => !isWriteFailing && (await isProtected()),
     load: () =>
       queue.run(async () => {
         cache ??= await readSaved();
@@ -57,7 +65,14 @@ export function fileTokenCache(path: string, cipher: SecretCipher): ConsoleToken
     save: (bytes) =>
       queue.run(async () => {
         cache = utf8.decoder.decode(bytes);
-        if (await isProtected()) await writeFileAtomic(path, await cipher.encrypt(cache));
+        if (!(await isProtected())) return;
+        try {
+          await writeFileAtomic(path, await cipher.encrypt(cache));
+          isWriteFailing = false;
+        } catch {
+          // MSAL would fail the sign-in that is already done: keep the tokens in memory instead.
+          isWriteFailing = true;
+        }
       }),
     encrypt: (text) => utf8.encoder.encode(text),
     decrypt: (bytes) => utf8.decoder.decode(bytes),

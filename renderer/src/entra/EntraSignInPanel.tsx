@@ -71,7 +71,8 @@ export function EntraSignInPanel({
       </Body1>
       {!isPersistent && (
         <Caption1 className={styles.muted}>
-          This system offers no protected storage: you stay signed in until the console closes.
+          The sign-in cannot be saved (no protected storage on this system, or the config folder is
+          full or not writable): you stay signed in until the console closes.
         </Caption1>
       )}
       {!isBusy && (

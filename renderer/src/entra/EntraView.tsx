@@ -100,7 +100,9 @@ function SignedIn({ onSettings }: { onSettings: () => void }) {
           <Caption1>
             Tenant {settings?.tenant} ·{' '}
             {settings?.cloud === 'global' ? 'global cloud' : settings?.cloud}
-            {isPersistent ? '' : ' · signed in until the console closes (no protected storage)'}
+            {isPersistent
+              ? ''
+              : ' · signed in until the console closes (the sign-in cannot be saved)'}
           </Caption1>
         </div>
         <Select

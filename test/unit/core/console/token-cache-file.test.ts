@@ -56,6 +56,20 @@ describe('fileTokenCache', () => {
     expect(await loadAsMsal(fileTokenCache(path, new MemorySecretCipher()))).toBeNull();
   });
 
+  it('keeps the tokens in memory when the file cannot be written, and says so until it can', async () => {
+    // A file where the config folder should be: every write fails, as on a full disk.
+    await writeFile(join(folder, 'config'), 'not a folder');
+    const store = fileTokenCache(path, new MemorySecretCipher());
+    expect(await store.isPersistent()).toBe(true);
+    await saveAsMsal(store, CACHE);
+    expect(await loadAsMsal(store)).toBe(CACHE);
+    expect(await store.isPersistent()).toBe(false);
+    await rm(join(folder, 'config'));
+    await saveAsMsal(store, CACHE);
+    expect(await store.isPersistent()).toBe(true);
+    expect(await loadAsMsal(fileTokenCache(path, new MemorySecretCipher()))).toBe(CACHE);
+  });
+
   it('forgets every token on clear, in memory and on disk', async () => {
     const store = fileTokenCache(path, new MemorySecretCipher());
     await saveAsMsal(store, CACHE);
