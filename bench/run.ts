@@ -13,6 +13,9 @@
 //      for DH, Windows' default group.
 //   5. MS-GKDI GetKey to the lab's key service beside a SAMR call to Samba on the same DCE/RPC
 //      transport (bench/gkdi.ts), warm and cold; for information.
+//   6. A Microsoft Graph read through the Entra stack (MSAL's cached token, the Graph SDK, retry)
+//      beside a bare HTTPS GET with the same token, against the Entra emulator (bench/entra.ts);
+//      for information.
 //
 // Exits 1, saying which goal was missed, when one is (and then shows where the time goes), or
 // when the lab is not running.
@@ -27,6 +30,7 @@ import type { ConnectionProfile } from '../main/core/profiles/profile.js';
 import { probeLab, type LabComputer, type LabEnv } from '../test/lab/lab-env.js';
 import { LAPSCTL } from '../test/lab/lapsctl.js';
 import { benchDecrypt } from './decrypt.js';
+import { benchEntra } from './entra.js';
 import { benchGkdi } from './gkdi.js';
 import { benchRenderer } from './renderer.js';
 import { figure, ms, summarize, type Figure, type Summary } from './stats.js';
@@ -102,7 +106,8 @@ async function main(lab: LabEnv): Promise<number> {
   const renderer = await benchRenderer(lab);
   const decrypt = await benchDecrypt();
   const gkdi = await benchGkdi(lab);
-  const figures = [...cli.figures, ...warm, ...renderer, ...decrypt, ...gkdi];
+  const entra = await benchEntra();
+  const figures = [...cli.figures, ...warm, ...renderer, ...decrypt, ...gkdi, ...entra];
 
   console.log('');
   for (const figure of figures) console.log(figure.text);
