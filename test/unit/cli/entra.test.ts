@@ -8,7 +8,11 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEntra } from '../../../main/cli/commands/entra.js';
 import { auditLogPaths } from '../../../main/core/audit/audit-log.js';
-import { startEntraEmulator, type EntraEmulator } from '../../fixtures/entra-emulator/index.js';
+import {
+  startEntraEmulator,
+  type EntraEmulator,
+  type UserName,
+} from '../../fixtures/entra-emulator/index.js';
 
 const LAPSCTL = join(import.meta.dirname, '../../../dist/cli/lapsctl.cjs');
 
@@ -64,6 +68,39 @@ function lapsctl(
     child.on('close', () => clearTimeout(timer));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/**
+ * `lapsctl entra get DEVICE --json --device-code` against the emulator, the code approved (with
+ * consent) as `user` as soon as lapsctl prints it, as the user at the verification page would.
+ */
+async function getWithDeviceCode(
+  device: string,
+  user: UserName,
+): Promise<Run & { wasApproved: boolean }> {
+  let wasApproved = false;
+  const result = await lapsctl(
+    [
+      'entra',
+      'get',
+      device,
+      '--json',
+      '--device-code',
+      '--client-id',
+      emulator.clients.publicClientId,
+      ...emulatorFlags(),
+    ],
+    {
+      onStderr: (stderr) => {
+        const code = /enter the code ([A-Z0-9-]+)/i.exec(stderr)?.[1];
+        if (code !== undefined && !wasApproved) {
+          wasApproved = true;
+          emulator.approveDeviceCode(code, user, { consent: true });
+        }
+      },
+    },
+  );
+  return { ...result, wasApproved };
 }
 
 const emulatorFlags = () => [
@@ -159,29 +196,8 @@ describe('lapsctl entra (emulator)', () => {
     { timeout: 20_000 },
     async () => {
       // The reader may browse but not read passwords: the 403 says which permission is missing.
-      let approved = false;
-      const result = await lapsctl(
-        [
-          'entra',
-          'get',
-          lapsDevices()[0]?.displayName ?? '',
-          '--json',
-          '--device-code',
-          '--client-id',
-          emulator.clients.publicClientId,
-          ...emulatorFlags(),
-        ],
-        {
-          onStderr: (stderr) => {
-            const code = /enter the code ([A-Z0-9-]+)/i.exec(stderr)?.[1];
-            if (code !== undefined && !approved) {
-              approved = true;
-              emulator.approveDeviceCode(code, 'reader', { consent: true });
-            }
-          },
-        },
-      );
-      expect(approved).toBe(true);
+      const result = await getWithDeviceCode(lapsDevices()[0]?.displayName ?? '', 'reader');
+      expect(result.wasApproved).toBe(true);
       // Consented, yet without a directory role that may read passwords: access denied, exit 4.
       expect(result.code).toBe(4);
       expect(result.stderr).toMatch(/DeviceLocalCredential\.Read\.All/);
@@ -193,29 +209,8 @@ describe('lapsctl entra (emulator)', () => {
     'signs in with a device code and reads a password as the helpdesk user',
     { timeout: 20_000 },
     async () => {
-      let approved = false;
       const device = lapsDevices()[0];
-      const result = await lapsctl(
-        [
-          'entra',
-          'get',
-          device?.displayName ?? '',
-          '--json',
-          '--device-code',
-          '--client-id',
-          emulator.clients.publicClientId,
-          ...emulatorFlags(),
-        ],
-        {
-          onStderr: (stderr) => {
-            const code = /enter the code ([A-Z0-9-]+)/i.exec(stderr)?.[1];
-            if (code !== undefined && !approved) {
-              approved = true;
-              emulator.approveDeviceCode(code, 'helpdesk', { consent: true });
-            }
-          },
-        },
-      );
+      const result = await getWithDeviceCode(device?.displayName ?? '', 'helpdesk');
       expect(result.stderr).toContain('enter the code');
       expect(result.code).toBe(0);
       expect((JSON.parse(result.stdout) as { password: string }).password).toBe(
