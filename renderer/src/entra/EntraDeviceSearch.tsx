@@ -15,7 +15,7 @@ import type { EntraDevice } from '../store/entra-slice.js';
 import { EntraDeviceDialog } from './EntraDeviceDialog.js';
 import { RotationProgress } from './EntraRotation.js';
 import { GraphWaitNote } from './GraphWaitNote.js';
-import { resultRowMove } from '../search/result-keys.js';
+import { resultRowMove, useSearchShortcut } from '../search/result-keys.js';
 import { useResultTableStyles } from '../search/result-table-styles.js';
 
 const COLUMNS = '2fr 1.4fr 2fr';
@@ -63,26 +63,7 @@ export function EntraDeviceSearch() {
   }, [activeIndex]);
 
   // Ctrl+F or "/" (outside a text field) focuses the search box, unless a device is open.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (isDeviceOpen) return;
-      const target = event.target as HTMLElement | null;
-      const isTyping =
-        target instanceof HTMLInputElement ||
-        target instanceof HTMLTextAreaElement ||
-        target instanceof HTMLSelectElement;
-      if (
-        ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') ||
-        (event.key === '/' && !isTyping)
-      ) {
-        event.preventDefault();
-        searchBox.current?.focus();
-        searchBox.current?.select();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [isDeviceOpen]);
+  useSearchShortcut(searchBox, isDeviceOpen);
 
   const open = useCallback((device: EntraDevice) => void openDevice(device), [openDevice]);
 

@@ -16,7 +16,7 @@ import { useConsole } from '../store/index.js';
 import { SEARCH_ALL_LIMIT } from '../store/search-slice.js';
 import { RecentComputers } from './RecentComputers.js';
 import { ResultsTable } from './ResultsTable.js';
-import { resultRowMove } from './result-keys.js';
+import { resultRowMove, useSearchShortcut } from './result-keys.js';
 
 const useStyles = makeStyles({
   view: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -54,23 +54,7 @@ export function SearchView() {
   useEffect(() => setActiveIndex(hits.length > 0 ? 0 : -1), [hits]);
 
   // Ctrl+F or "/" (outside a text field) focuses the search box, unless properties are open.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (isPropertiesOpen) return;
-      const target = event.target as HTMLElement | null;
-      const isTyping = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
-      if (
-        ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') ||
-        (event.key === '/' && !isTyping)
-      ) {
-        event.preventDefault();
-        searchBox.current?.focus();
-        searchBox.current?.select();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [isPropertiesOpen]);
+  useSearchShortcut(searchBox, isPropertiesOpen);
 
   const open = useCallback(
     (hit: ComputerHit) => void openProperties({ name: hit.computer, dn: hit.dn }),
